@@ -166,7 +166,7 @@ public sealed class EmbeddedPostgres
     private async Task<string> ChooseDataDirectoryAsync(CancellationToken ct)
     {
         var preferred = Path.Combine(ClusterDirectory, "data");
-        if (await PostgresProcess.ServiceAccountCanWriteAsync(ClusterDirectory, ct) || !PostgresProcess.IsRoot)
+        if (await PostgresProcess.ServiceAccountCanReachAsync(ClusterDirectory, ct) || !PostgresProcess.IsRoot)
         {
             File.Delete(DataLocationFile);
             return preferred;

@@ -74,12 +74,12 @@ internal static class PostgresProcess
                 "or set NPEDIT_DB to an existing server.");
     }
 
-    /// <summary>Whether the service account can create files in <paramref name="directory"/> (every parent must be searchable).</summary>
-    public static async Task<bool> ServiceAccountCanWriteAsync(string directory, CancellationToken ct)
+    /// <summary>Whether the service account can reach <paramref name="directory"/> (it and every parent searchable).</summary>
+    public static async Task<bool> ServiceAccountCanReachAsync(string directory, CancellationToken ct)
     {
         if (!IsRoot)
             return true;
-        var (code, _) = await RunAsync("test", ["-w", directory, "-a", "-x", directory], ct);
+        var (code, _) = await RunAsync("test", ["-x", directory], ct);
         return code == 0;
     }
 }

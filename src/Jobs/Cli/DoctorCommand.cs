@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Npgsql;
+using NpEdit.Core.Database;
+using NpEdit.Core.Vlm;
+using NpEdit.Trainer.Runtime;
+using Spectre.Console;
+
+namespace NpEdit.Jobs.Cli;
+
+/// <summary><c>npedit doctor</c>: what this machine can run, and what to fix if it cannot.</summary>
+internal static class DoctorCommand
+{
+    public static Command Build()
+    {
+        var device = new Option<string>("--device")
+        {
+            Description = "Device to check: auto (CUDA when it initializes, else CPU), cpu, or cuda[:N].",
+            DefaultValueFactory = _ => "auto",
+        };
+        var command = new Command("doctor",
+            "Check the machine: .NET, TorchSharp natives (and from where), torch threads, CUDA, PostgreSQL and " +
+            "schema version, configured VLM endpoints. Exits 1 when torch or PostgreSQL is not usable.")
+        {
+            device,
+        };
+        CliAction.Set(command, async (parse, ct) =>
+        {
+            var spec = DeviceSpec.Parse(parse.GetValue(device));
+            var table = new Table().AddColumns("check", "status", "details").Border(TableBorder.Rounded);
+            var torchOk = AddTorch(table, spec);
+            var dbOk = await AddPostgresAsync(table, ct);
+            await AddEndpointsAsync(table, ct);
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine(torchOk && dbOk
+                ? "[green]ready[/]: torch and PostgreSQL work."
+                : "[red]not ready[/]: fix the rows marked FAIL.");
+            return torchOk && dbOk ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static bool AddTorch(Table table, DeviceSpec spec)
+    {
+        table.AddRow(".NET", Ok(true), Markup.Escape($"{RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription}"));
+        var probe = TorchRuntime.Probe(spec);
+        table.AddRow("torch natives", Ok(probe.NativesLoaded),
+            Markup.Escape(probe.NativesLoaded ? $"libLibTorchSharp: {probe.LibTorchSharpPath}\nlibtorch: {probe.LibTorchPath}" : probe.NativeError ?? ""));
+        table.AddRow("GLIBCXX patch", Ok(probe.NativesLoaded), Markup.Escape(probe.GlibcxxPatchDetail));
+        table.AddRow("torch threads", Ok(probe.TorchThreads > 0), probe.TorchThreads.ToString());
+        table.AddRow("CUDA", probe.CudaAvailable ? Ok(true) : "[grey]none[/]",
+            Markup.Escape(probe.CudaAvailable
+                ? $"{probe.CudaDeviceCount} device(s){(probe.CudaDeviceName is null ? "" : $", cuda:0 = {probe.CudaDeviceName}")}; {probe.CudaDetail}"
+                : probe.CudaDetail));
+        table.AddRow("device", Ok(probe.SelectedDevice is not null),
+            Markup.Escape($"{spec} -> {probe.SelectedDevice ?? "none"}: {probe.SelectionReason}"));
+        return probe.NativesLoaded && probe.SelectedDevice is not null;
+    }
+
+    private static async Task<bool> AddPostgresAsync(Table table, CancellationToken ct)
+    {
+        var mode = NpEditDatabase.UsesEmbeddedCluster ? "embedded cluster" : NpEditDatabase.ConnectionVariable;
+        try
+        {
+            var cs = await NpEditDatabase.ResolveConnectionStringAsync(ct);
+            // The embedded cluster is ours to keep current; a shared NPEDIT_DB server is only reported on.
+            await using var dataSource = NpEditDatabase.UsesEmbeddedCluster
+                ? await NpEditDatabase.OpenAsync(cs, ct)
+                : NpgsqlDataSource.Create(cs);
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            var migrator = new SchemaMigrator(dataSource);
+            var version = await migrator.CurrentVersionAsync(ct);
+            var b = new NpgsqlConnectionStringBuilder(cs);
+            var upToDate = version == migrator.LatestVersion;
+            table.AddRow("PostgreSQL", Ok(true),
+                Markup.Escape($"{mode}: {b.Host}:{b.Port}/{b.Database}, server {conn.PostgreSqlVersion}"));
+            table.AddRow("schema", upToDate ? Ok(true) : "[yellow]BEHIND[/]",
+                Markup.Escape(upToDate
+                    ? $"version {version} (latest)"
+                    : $"version {version}, this build has {migrator.LatestVersion}: run './npedit db up'"));
+            return true;
+        }
+        catch (Exception e) when (e is DatabaseSetupException or NpgsqlException)
+        {
+            table.AddRow("PostgreSQL", Ok(false), Markup.Escape($"{mode}: {e.Message}"));
+            return false;
+        }
+    }
+
+    private static async Task AddEndpointsAsync(Table table, CancellationToken ct)
+    {
+        IReadOnlyList<VlmEndpoint> endpoints;
+        try
+        {
+            endpoints = VlmEndpoint.FromEnvironment();
+        }
+        catch (FormatException e)
+        {
+            table.AddRow("VLM endpoints", "[yellow]INVALID[/]", Markup.Escape(e.Message));
+            return;
+        }
+        if (endpoints.Count == 0)
+        {
+            table.AddRow("VLM endpoints", "[grey]none[/]",
+                Markup.Escape($"{VlmEndpoint.EndpointsVariable} is unset; the demo uses the embedded ShapesWorld annotator."));
+            return;
+        }
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var endpoint in endpoints)
+        {
+            var models = new Uri(endpoint.BaseUrl.ToString().TrimEnd('/') + "/models");
+            string status;
+            try
+            {
+                using var reply = await http.GetAsync(models, ct);
+                status = reply.IsSuccessStatusCode ? Ok(true) : $"[yellow]HTTP {(int)reply.StatusCode}[/]";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                status = "[yellow]UNREACHABLE[/]";
+            }
+            table.AddRow("VLM endpoint", status, Markup.Escape($"{endpoint.Model} @ {endpoint.BaseUrl}"));
+        }
+    }
+
+    private static string Ok(bool ok) => ok ? "[green]OK[/]" : "[red]FAIL[/]";
+}
