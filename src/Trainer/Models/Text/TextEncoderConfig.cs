@@ -1,0 +1,30 @@
+namespace NpEdit.Trainer.Models.Text;
+
+/// <summary>Hyperparameters of <see cref="ShapesTextEncoder"/>; every default lives here.</summary>
+public sealed record TextEncoderConfig
+{
+    /// <summary>Token width.</summary>
+    public int Dim { get; init; } = 128;
+
+    /// <summary>Pre-LN transformer layers.</summary>
+    public int Depth { get; init; } = 2;
+
+    /// <summary>Attention heads; must divide <see cref="Dim"/>.</summary>
+    public int NumHeads { get; init; } = 4;
+
+    /// <summary>Tokens per caption including the leading BOS; longer captions are truncated.</summary>
+    public int MaxTokens { get; init; } = 16;
+
+    /// <summary>MLP hidden width as a multiple of <see cref="Dim"/>.</summary>
+    public double MlpRatio { get; init; } = 4.0;
+
+    /// <summary>Rejects inconsistent settings with a message naming the values.</summary>
+    public TextEncoderConfig Validate()
+    {
+        if (Dim <= 0 || Depth < 0 || MaxTokens < 2 || MlpRatio <= 0)
+            throw new ArgumentException($"Text encoder Dim ({Dim}) and MlpRatio ({MlpRatio}) must be positive, Depth ({Depth}) non-negative, MaxTokens ({MaxTokens}) at least 2.");
+        if (NumHeads <= 0 || Dim % NumHeads != 0)
+            throw new ArgumentException($"Text encoder Dim {Dim} must be divisible by NumHeads {NumHeads}.");
+        return this;
+    }
+}

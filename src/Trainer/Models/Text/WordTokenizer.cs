@@ -1,0 +1,80 @@
+namespace NpEdit.Trainer.Models.Text;
+
+/// <summary>
+/// Word-level tokenizer over a closed vocabulary (the ShapesWorld words). Text is lower-cased and split
+/// on anything that is not a letter or digit; unknown words map to <see cref="UnkId"/>. Every caption
+/// starts with <see cref="BosId"/>, so even the empty (unconditional) caption has one real token and
+/// attention never sees a fully masked row.
+/// </summary>
+public sealed class WordTokenizer
+{
+    /// <summary>Padding.</summary>
+    public const int PadId = 0;
+
+    /// <summary>Unknown word.</summary>
+    public const int UnkId = 1;
+
+    /// <summary>Start of caption.</summary>
+    public const int BosId = 2;
+
+    const int FirstWordId = 3;
+
+    readonly Dictionary<string, int> ids;
+
+    /// <param name="vocabulary">The known words (any case, duplicates ignored); ids follow ordinal order, so the same words always give the same ids.</param>
+    /// <param name="maxTokens">Tokens per caption including BOS; longer captions are truncated.</param>
+    public WordTokenizer(IEnumerable<string> vocabulary, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 2);
+        MaxTokens = maxTokens;
+        Words = vocabulary.SelectMany(Split).Distinct().Order(StringComparer.Ordinal).ToArray();
+        ids = Words.Select((w, i) => (w, i)).ToDictionary(p => p.w, p => p.i + FirstWordId);
+    }
+
+    /// <summary>The known words in id order (id = index + 3).</summary>
+    public IReadOnlyList<string> Words { get; }
+
+    /// <summary>Embedding rows needed: the words plus PAD, UNK and BOS.</summary>
+    public int VocabularySize => Words.Count + FirstWordId;
+
+    /// <summary>Tokens per caption including BOS.</summary>
+    public int MaxTokens { get; }
+
+    /// <summary>The ids of one caption: BOS, then one id per word (UNK when unknown), at most <see cref="MaxTokens"/>.</summary>
+    public int[] Tokenize(string caption) =>
+        [BosId, .. Split(caption ?? "").Select(w => ids.GetValueOrDefault(w, UnkId)).Take(MaxTokens - 1)];
+
+    /// <summary>A padded batch: ids (N·MaxTokens, row-major) and the matching real-token mask.</summary>
+    public (long[] Ids, bool[] Mask) Batch(IReadOnlyList<string> captions)
+    {
+        var tokenIds = new long[captions.Count * MaxTokens];
+        var mask = new bool[captions.Count * MaxTokens];
+        for (var i = 0; i < captions.Count; i++)
+        {
+            var row = Tokenize(captions[i]);
+            for (var j = 0; j < row.Length; j++)
+            {
+                tokenIds[i * MaxTokens + j] = row[j];
+                mask[i * MaxTokens + j] = true;
+            }
+        }
+        return (tokenIds, mask);
+    }
+
+    static IEnumerable<string> Split(string text)
+    {
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (inWord && start < 0)
+                start = i;
+            else if (!inWord && start >= 0)
+            {
+                yield return text[start..i].ToLowerInvariant();
+                start = -1;
+            }
+        }
+    }
+}
