@@ -7,16 +7,11 @@ namespace NpEdit.Jobs.Tests.Cli;
 /// <summary>`npedit db ...` against a private state folder (NPEDIT_HOME), as separate processes.</summary>
 public sealed partial class DbCommandsFacts : IAsyncLifetime
 {
-    private readonly TempDirectory _home = new("npedit-home");
-    private Dictionary<string, string?> Env => new() { ["NPEDIT_HOME"] = _home.Path, ["NPEDIT_DB"] = null };
+    private readonly IsolatedHome _home = new();
+    private Dictionary<string, string?> Env => _home.Environment;
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await new EmbeddedPostgres(Path.Combine(_home.Path, "pg")).StopAsync();
-        _home.Dispose();
-    }
+    public Task InitializeAsync() => _home.InitializeAsync();
+    public Task DisposeAsync() => _home.DisposeAsync();
 
     [GeneratedRegex(@"PostgreSQL at 127\.0\.0\.1:(\d+)/npedit")]
     private static partial Regex Endpoint();

@@ -5,16 +5,11 @@ namespace NpEdit.Jobs.Tests.Cli;
 
 public sealed class DoctorCommandFacts : IAsyncLifetime
 {
-    private readonly TempDirectory _home = new("npedit-home");
-    private Dictionary<string, string?> Env => new() { ["NPEDIT_HOME"] = _home.Path, ["NPEDIT_DB"] = null };
+    private readonly IsolatedHome _home = new();
+    private Dictionary<string, string?> Env => _home.Environment;
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await new EmbeddedPostgres(Path.Combine(_home.Path, "pg")).StopAsync();
-        _home.Dispose();
-    }
+    public Task InitializeAsync() => _home.InitializeAsync();
+    public Task DisposeAsync() => _home.DisposeAsync();
 
     [Fact]
     public async Task Doctor_ReportsTorchCpuAndPostgresAtTheLatestSchema_OnAFreshState()
