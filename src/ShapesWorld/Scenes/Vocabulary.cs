@@ -88,7 +88,7 @@ public static class Vocabulary
         BackgroundKind.Brick => "placed in front of a red brick wall with pale mortar lines between the rows of bricks.",
         BackgroundKind.Wood => "lying on wooden planks with visible grain running across the boards.",
         BackgroundKind.Water => "floating on rippling blue water with light reflections on the surface.",
-        BackgroundKind.Night => "set against a dark night sky scattered with small bright stars.",
+        BackgroundKind.Night => "set against a dark night sky scattered with small bright points of light.",
         _ => throw new ArgumentOutOfRangeException(nameof(b)),
     };
 
