@@ -41,6 +41,24 @@ public sealed class SceneRegistry
         lock (_gate) return _entries.GetValueOrDefault(key);
     }
 
+    /// <summary>Re-renders corpus rows 0…count−1 of a corpus seed and registers them: the registry without the file.</summary>
+    public void AddCorpus(ulong corpusSeed, int count, int resolution)
+    {
+        for (long i = 0; i < count; i++)
+        {
+            ulong seed = SeedRanges.CorpusSceneSeed(corpusSeed, i);
+            var scene = SceneSampler.Sample(seed);
+            Add(seed, resolution, scene, Rendering.Renderer.Render(scene, resolution));
+        }
+    }
+
+    /// <summary>Registers every input image of a benchmark version by re-rendering it.</summary>
+    public void AddBench(Bench.BenchOptions options)
+    {
+        foreach (var item in Bench.ShapesBench.BuildItems(options))
+            Add(item.SceneSeed, options.Resolution, item.Source, Rendering.Renderer.Render(item.Source, options.Resolution));
+    }
+
     public async Task SaveAsync(string path, CancellationToken ct = default)
     {
         RegistryEntry[] entries;
