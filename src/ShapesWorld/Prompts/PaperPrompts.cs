@@ -1,0 +1,24 @@
+using System.Reflection;
+
+namespace NpEdit.ShapesWorld.Prompts;
+
+/// <summary>
+/// The NP-Edit dataset-construction prompts (App. D) and the customization generator prompt (App. E.2),
+/// embedded from <c>src/Core/Prompts</c> so the annotator answers exactly the texts the DatasetBuilder sends.
+/// </summary>
+public static class PaperPrompts
+{
+    public static PromptTemplate InstructionGeneration { get; } = Load("app-d/instruction-generation.v1.txt");
+    public static PromptTemplate ValidityAndCaption { get; } = Load("app-d/validity-and-caption.v1.txt");
+    public static PromptTemplate ProminentObject { get; } = Load("app-d/prominent-object.v1.txt");
+    public static PromptTemplate BackgroundSuggestions { get; } = Load("app-d/background-suggestions.v1.txt");
+    public static PromptTemplate CustomizationGenerator { get; } = Load("app-e/customization-generator.v1.txt");
+
+    private static PromptTemplate Load(string path)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"prompts/{path}")
+            ?? throw new InvalidOperationException($"Embedded prompt prompts/{path} is missing; check the EmbeddedResource item in NpEdit.ShapesWorld.csproj.");
+        using var reader = new StreamReader(stream);
+        return PromptTemplate.Parse(path, reader.ReadToEnd());
+    }
+}
