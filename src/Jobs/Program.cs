@@ -6,5 +6,6 @@ var root = new RootCommand(
     "pipeline on the embedded ShapesWorld defaults, 'npedit doctor' to check this machine.");
 root.Subcommands.Add(DoctorCommand.Build());
 root.Subcommands.Add(DbCommands.Build());
+root.Subcommands.Add(WorldCommands.Build());
 root.Subcommands.Add(DemoCommand.Build());
 return await root.Parse(args).InvokeAsync();

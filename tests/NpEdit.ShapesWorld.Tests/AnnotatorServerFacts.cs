@@ -6,7 +6,7 @@ using NpEdit.ShapesWorld.Annotator;
 using NpEdit.ShapesWorld.Captions;
 using NpEdit.ShapesWorld.Corpus;
 using NpEdit.ShapesWorld.Edits;
-using NpEdit.ShapesWorld.Prompts;
+using NpEdit.Core.Prompts;
 using NpEdit.ShapesWorld.Rendering;
 using NpEdit.ShapesWorld.Scenes;
 using OpenAI;

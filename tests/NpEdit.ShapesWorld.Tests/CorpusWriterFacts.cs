@@ -1,3 +1,4 @@
+using NpEdit.Testing;
 using System.Text;
 using DuckDB.NET.Data;
 using NpEdit.ShapesWorld.Corpus;

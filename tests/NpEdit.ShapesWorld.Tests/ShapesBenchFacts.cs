@@ -1,3 +1,4 @@
+using NpEdit.Testing;
 using System.Text;
 using NpEdit.ShapesWorld.Bench;
 using NpEdit.ShapesWorld.Corpus;

@@ -1,3 +1,4 @@
+using NpEdit.Core.Shards;
 using System.Text.Json.Serialization;
 
 namespace NpEdit.ShapesWorld.Corpus;

@@ -1,3 +1,4 @@
+using NpEdit.Core.Shards;
 using System.Text.Json;
 using NpEdit.ShapesWorld.Captions;
 using NpEdit.ShapesWorld.Rendering;

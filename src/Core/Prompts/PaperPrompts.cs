@@ -1,10 +1,10 @@
 using System.Reflection;
 
-namespace NpEdit.ShapesWorld.Prompts;
+namespace NpEdit.Core.Prompts;
 
 /// <summary>
 /// The NP-Edit dataset-construction prompts (App. D) and the customization generator prompt (App. E.2),
-/// embedded from <c>src/Core/Prompts</c> so the annotator answers exactly the texts the DatasetBuilder sends.
+/// embedded in Core: the DatasetBuilder sends exactly the texts the ShapesWorld annotator answers.
 /// </summary>
 public static class PaperPrompts
 {
@@ -17,7 +17,7 @@ public static class PaperPrompts
     private static PromptTemplate Load(string path)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"prompts/{path}")
-            ?? throw new InvalidOperationException($"Embedded prompt prompts/{path} is missing; check the EmbeddedResource item in NpEdit.ShapesWorld.csproj.");
+            ?? throw new InvalidOperationException($"Embedded prompt prompts/{path} is missing; check the EmbeddedResource item in NpEdit.Core.csproj.");
         using var reader = new StreamReader(stream);
         return PromptTemplate.Parse(path, reader.ReadToEnd());
     }

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace NpEdit.ShapesWorld.Prompts;
+namespace NpEdit.Core.Prompts;
 
 /// <summary>
 /// A versioned prompt read from a <c>src/Core/Prompts</c> file: <c>#</c> header lines, then <c>[system]</c> and <c>[user]</c> sections
