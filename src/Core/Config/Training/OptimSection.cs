@@ -1,0 +1,13 @@
+namespace NpEdit.Core.Config.Training;
+
+/// <summary>Adam for G_θ and A_φ (App. E.1).</summary>
+public sealed record OptimSection
+{
+    public double Lr { get; init; } = 2e-6;
+    public double AuxLr { get; init; } = 2e-6;
+    public double Beta1 { get; init; } = 0.0;
+    public double Beta2 { get; init; } = 0.9;
+
+    /// <summary>Gradient-norm clip; 0 turns clipping off (the paper does not clip; the reimplementation uses 2).</summary>
+    public double GradClip { get; init; } = 0.0;
+}

@@ -1,0 +1,17 @@
+namespace NpEdit.Core.Config.Training;
+
+/// <summary>Cadence, device and resilience of a run.</summary>
+public sealed record RunSection
+{
+    public string Device { get; init; } = "auto";
+    public long Seed { get; init; }
+    public int MetricsEvery { get; init; } = 10;
+    public int CheckpointEvery { get; init; } = 500;
+    public int SamplesEvery { get; init; } = 500;
+
+    /// <summary>Non-finite losses or gradient norms in a row before the run aborts.</summary>
+    public int MaxNonFiniteInARow { get; init; } = 5;
+
+    /// <summary>Where run folders (checkpoints, samples) go.</summary>
+    public string OutputRoot { get; init; } = "runs";
+}
