@@ -1,6 +1,8 @@
 using Dapper;
 using NpEdit.Core.Shards;
 using NpEdit.DatasetBuilder.Tests.Build;
+using NpEdit.DatasetBuilder.Tests.Images;
+using NpEdit.ShapesWorld.Corpus;
 using NpEdit.ShapesWorld.Annotator;
 using NpEdit.Testing;
 
@@ -140,5 +142,45 @@ public sealed class DatasetBuildFacts(TestDatabase db, ShapesCorpus corpus) : IC
         Assert.Equal(resumedRows.Count, resumedRows.Distinct().Count());
         Assert.Equal(referenceRows.Order(), resumedRows.Order());
         Assert.Equal(0, reference.StatsFor(referenceId)!.Attempts);
+    }
+
+    [Fact]
+    public async Task Build_FromAnImageFolder_SkipsCorruptTinyAndHugeFiles_AndReportsWhy()
+    {
+        var folder = Path.Combine(_out.Path, "folder-input");
+        Directory.CreateDirectory(folder);
+        var good = new List<string>();
+        await foreach (var row in CorpusReader.ReadAsync(corpus.Path))
+        {
+            if (good.Count == 6)
+                break;
+            await File.WriteAllBytesAsync(Path.Combine(folder, $"{row.Id}.png"), row.Image.Bytes);
+            good.Add($"{row.Id}.png");
+        }
+        foreach (var kind in new[] { "corrupt", "truncated", "tiny", "huge", "empty" })
+            await File.WriteAllBytesAsync(Path.Combine(folder, $"bad-{kind}.png"), BadFiles.Make(kind));
+        await File.WriteAllLinesAsync(Path.Combine(folder, "captions.jsonl"),
+            good.Select(f => $"{{\"file\": \"{f}\", \"caption\": \"caption of {f}\"}}"));
+        await using var server = await corpus.StartAnnotatorAsync();
+        var config = corpus.Config("folder", Path.Combine(_out.Path, "folder"), server,
+            "vlm.seed=4", "input.kind=folder", $"input.path={folder}", "tasks.customization=false");
+        using var build = new DatasetBuild(db.DataSource);
+        var status = await build.BuildAsync(await build.PrepareAsync(config));
+
+        Assert.Equal("finished", status.Status);
+        Assert.Equal(11, status.ImagesIn);
+        Assert.Equal(5, status.ImagesSkipped);
+        Assert.Equal(2, status.SkipsByReason["corrupt or unsupported image"] + status.SkipsByReason.GetValueOrDefault("empty file"));
+        Assert.Equal(1, status.SkipsByReason["corrupt image"]);
+        Assert.Equal(1, status.SkipsByReason["image too small"]);
+        Assert.Equal(1, status.SkipsByReason["image too large"]);
+        await using var conn = await db.DataSource.OpenConnectionAsync();
+        var skipped = (await conn.QueryAsync<string>("SELECT source_id FROM npedit.dataset_skips WHERE dataset_id = @id ORDER BY 1", new { id = status.Id })).ToList();
+        Assert.Equal(["bad-corrupt.png", "bad-empty.png", "bad-huge.png", "bad-tiny.png", "bad-truncated.png"], skipped);
+        var rows = await ShardReadBack.ReadAsync(config.Value.OutputDir);
+        Assert.NotEmpty(rows);
+        var shard = await ShardReader.ReadAllAsync((await build.Store.GetUnitsAsync(status.Id))[0].ShardPath!);
+        Assert.All(shard, r => Assert.Contains(r.SourceId, good));
+        Assert.All(shard, r => Assert.Equal($"caption of {r.SourceId}", r.SourceCaption));
     }
 }
