@@ -188,4 +188,22 @@ public sealed class DatasetBuildFacts(TestDatabase db, ShapesCorpus corpus) : IC
         Assert.All(shard, r => Assert.Contains(r.SourceId, good));
         Assert.All(shard, r => Assert.Equal($"caption of {r.SourceId}", r.SourceCaption));
     }
+
+    [Fact]
+    public async Task Build_WhereEveryImageIsSkipped_FinishesWithAnEmptyShard_AndSendsNothing()
+    {
+        var folder = Path.Combine(_out.Path, "only-bad");
+        Directory.CreateDirectory(folder);
+        foreach (var kind in new[] { "corrupt", "tiny" })
+            await File.WriteAllBytesAsync(Path.Combine(folder, $"{kind}.jpg"), BadFiles.Make(kind));
+        await using var server = await corpus.StartAnnotatorAsync();
+        var config = corpus.Config("only-bad", Path.Combine(_out.Path, "only-bad-out"), server, "vlm.seed=5", "input.kind=folder", $"input.path={folder}");
+        using var build = new DatasetBuild(db.DataSource);
+        var status = await build.BuildAsync(await build.PrepareAsync(config));
+
+        Assert.Equal("finished", status.Status);
+        Assert.Equal((2, 2, 0L), (status.ImagesIn, status.ImagesSkipped, status.Rows));
+        Assert.Equal(0, server.RequestCount);
+        Assert.Empty(await ShardReadBack.ReadAsync(config.Value.OutputDir));
+    }
 }
