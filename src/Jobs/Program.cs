@@ -8,5 +8,8 @@ root.Subcommands.Add(DoctorCommand.Build());
 root.Subcommands.Add(DbCommands.Build());
 root.Subcommands.Add(WorldCommands.Build());
 root.Subcommands.Add(OracleCommands.Build());
+root.Subcommands.Add(ServeCommand.Build());
+root.Subcommands.Add(WorkerCommand.Build());
+root.Subcommands.Add(GridCommands.Build());
 root.Subcommands.Add(DemoCommand.Build());
 return await root.Parse(args).InvokeAsync();
