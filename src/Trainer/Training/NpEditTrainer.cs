@@ -345,7 +345,7 @@ public sealed class NpEditTrainer : IDisposable
     {
         optimizer.zero_grad();
         loss.backward();
-        var norm = nn.utils.clip_grad_norm_(parameters, clip > 0 ? clip : double.MaxValue);
+        var norm = nn.utils.clip_grad_norm_(parameters, clip > 0 ? clip : float.MaxValue);
         if (Guard.Check(StepsDone, ($"loss ({name})", loss.item<float>()), ($"grad_norm ({name})", norm)))
         {
             optimizer.step();
