@@ -8,4 +8,6 @@ root.Subcommands.Add(DoctorCommand.Build());
 root.Subcommands.Add(DbCommands.Build());
 root.Subcommands.Add(WorldCommands.Build());
 root.Subcommands.Add(DemoCommand.Build());
-return await root.Parse(args).InvokeAsync();
+root.Subcommands.Add(PretrainCommands.Build());
+// Ctrl-C cancels the token; long jobs (pretrain) need more than the default 2 s to finish a step and save a checkpoint.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
