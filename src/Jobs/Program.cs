@@ -12,4 +12,6 @@ root.Subcommands.Add(ServeCommand.Build());
 root.Subcommands.Add(WorkerCommand.Build());
 root.Subcommands.Add(GridCommands.Build());
 root.Subcommands.Add(DemoCommand.Build());
-return await root.Parse(args).InvokeAsync();
+root.Subcommands.Add(PretrainCommands.Build());
+// Ctrl-C cancels the token; long jobs (pretrain) need more than the default 2 s to finish a step and save a checkpoint.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
