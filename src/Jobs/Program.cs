@@ -8,4 +8,6 @@ root.Subcommands.Add(DoctorCommand.Build());
 root.Subcommands.Add(DbCommands.Build());
 root.Subcommands.Add(WorldCommands.Build());
 root.Subcommands.Add(DemoCommand.Build());
+root.Subcommands.Add(PretrainCommands.Build());
+root.Subcommands.Add(CriticCommands.Build());
 return await root.Parse(args).InvokeAsync();
