@@ -9,14 +9,15 @@ namespace NpEdit.Jobs.Cli;
 
 /// <summary>
 /// <c>npedit pretrain …</c>: models trained before NP-Edit itself. <c>t2i</c> pretrains the text-to-image
-/// G_init; each subcommand is self-contained and calls one library entry point.
+/// G_init, <c>critic</c> the ShapesWorld critic; each subcommand is self-contained and calls one library entry point.
 /// </summary>
 internal static class PretrainCommands
 {
     public static Command Build()
     {
-        var pretrain = new Command("pretrain", "Pretrain the models NP-Edit starts from (G_init, …).");
+        var pretrain = new Command("pretrain", "Pretrain the models NP-Edit starts from (G_init, the critic, …).");
         pretrain.Subcommands.Add(T2I());
+        pretrain.Subcommands.Add(CriticCommands.Pretrain());
         return pretrain;
     }
 
