@@ -64,7 +64,7 @@ public static class ChatRequestReader
         try
         {
             var (rgb, w, h) = PngCodec.Decode(Convert.FromBase64String(url[(comma + 1)..]));
-            return new AnnotatorImage(w, h, registry.Find(rgb, w, h));
+            return new AnnotatorImage(w, h, registry.Find(rgb, w, h)) { Rgb = rgb };
         }
         catch (FormatException)
         {
