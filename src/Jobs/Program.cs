@@ -7,6 +7,7 @@ var root = new RootCommand(
 root.Subcommands.Add(DoctorCommand.Build());
 root.Subcommands.Add(DbCommands.Build());
 root.Subcommands.Add(WorldCommands.Build());
+root.Subcommands.Add(OracleCommands.Build());
 root.Subcommands.Add(ServeCommand.Build());
 root.Subcommands.Add(WorkerCommand.Build());
 root.Subcommands.Add(GridCommands.Build());
