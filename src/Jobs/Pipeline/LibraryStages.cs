@@ -1,28 +1,41 @@
+using Npgsql;
 using NpEdit.Core.Tracking;
+using NpEdit.DatasetBuilder;
+using NpEdit.Jobs.Pipeline.Stages;
 
 namespace NpEdit.Jobs.Pipeline;
 
 /// <summary>
-/// The production binding of <see cref="IPipelineStages"/> to the DatasetBuilder, Trainer and Evaluator libraries.
-/// A stage whose library entry point is not in this build fails its job at once with a message saying so.
+/// The production binding of <see cref="IPipelineStages"/>: the DatasetBuilder's unit and finalize entry points,
+/// NP-Edit training, benchmark generation and oracle scoring. One instance per process, so the dataset's VLM
+/// dispatcher (connections, in-flight limits) is shared by every unit job the process runs.
 /// </summary>
-public sealed class LibraryStages : IPipelineStages
+public sealed class LibraryStages(NpgsqlDataSource dataSource, DatasetBuildOptions? datasetOptions = null) : IPipelineStages, IDisposable
 {
-    public Task BuildDatasetUnitAsync(long datasetId, int unit, CancellationToken ct) =>
-        throw new StageUnavailableException("dataset", "the DatasetBuilder's unit entry point (DatasetBuild.RunUnitAsync) is not in this build");
+    private readonly Lazy<DatasetBuild> _datasets = new(() => new DatasetBuild(dataSource, datasetOptions));
 
-    public Task FinalizeDatasetAsync(long datasetId, CancellationToken ct) =>
-        throw new StageUnavailableException("dataset", "the DatasetBuilder's finalize entry point (DatasetBuild.FinalizeAsync) is not in this build");
+    public Task BuildDatasetUnitAsync(long datasetId, int unit, CancellationToken ct) =>
+        _datasets.Value.RunUnitAsync(datasetId, unit, ct);
+
+    public async Task FinalizeDatasetAsync(long datasetId, CancellationToken ct)
+    {
+        var status = await _datasets.Value.FinalizeAsync(datasetId, ct);
+        if (status.Status != "finished")
+            throw new InvalidOperationException($"Dataset {datasetId} is {status.Status} after finalizing ({status.UnitsFinished}/{status.UnitsTotal} units finished): some units are not finished.");
+    }
 
     public Task PretrainAsync(RunRecord run, CancellationToken ct) =>
         throw new StageUnavailableException("pretrain", $"no pretraining entry point for run kind '{run.Kind}' is in this build");
 
-    public Task TrainAsync(RunRecord run, CancellationToken ct) =>
-        throw new StageUnavailableException("train", "the NP-Edit trainer's entry point is not in this build");
+    public Task TrainAsync(RunRecord run, CancellationToken ct) => new TrainStage(dataSource).RunAsync(run, ct);
 
-    public Task GenerateBenchmarkAsync(RunRecord trainRun, CancellationToken ct) =>
-        throw new StageUnavailableException("generate", "the Evaluator's benchmark generation is not in this build");
+    public Task GenerateBenchmarkAsync(RunRecord trainRun, CancellationToken ct) => new GenerateStage(dataSource).RunAsync(trainRun, ct);
 
-    public Task EvaluateAsync(RunRecord trainRun, CancellationToken ct) =>
-        throw new StageUnavailableException("evaluate", "the Evaluator's scoring entry point is not in this build");
+    public Task EvaluateAsync(RunRecord trainRun, CancellationToken ct) => new EvaluateStage(dataSource).RunAsync(trainRun, ct);
+
+    public void Dispose()
+    {
+        if (_datasets.IsValueCreated)
+            _datasets.Value.Dispose();
+    }
 }

@@ -65,7 +65,7 @@ public sealed class JobRerunFacts : IAsyncLifetime
     {
         var (run, _) = await new RunStore(_db.DataSource).CreateOrGetAsync(new NewRun("rerun", "train", Config("""{"x": 1}""")));
         await new RunStore(_db.DataSource).SetStatusAsync(run.Id, RunStatus.Finished);
-        var job = new TrainRunJob(_db.DataSource, new LibraryStages());
+        var job = new TrainRunJob(_db.DataSource, new LibraryStages(_db.DataSource));
 
         await AssertSecondRunChangesNothing(() => job.RunAsync(run.Id, null, CancellationToken.None));
 
@@ -76,7 +76,7 @@ public sealed class JobRerunFacts : IAsyncLifetime
     public async Task FinalizeDataset_Twice_OnAFinishedDataset_LeavesItAlone()
     {
         var datasetId = await InsertDatasetAsync("finished", unitStatuses: ["finished", "finished"]);
-        var job = new FinalizeDatasetJob(_db.DataSource, new LibraryStages());
+        var job = new FinalizeDatasetJob(_db.DataSource, new LibraryStages(_db.DataSource));
 
         await AssertSecondRunChangesNothing(() => job.RunAsync(datasetId, null, CancellationToken.None));
     }
@@ -100,7 +100,7 @@ public sealed class JobRerunFacts : IAsyncLifetime
     public async Task A_StageMissingFromTheBuild_FailsTheRunWithAMessageSayingSo()
     {
         var (run, _) = await new RunStore(_db.DataSource).CreateOrGetAsync(new NewRun("missing", "pretrain-unknown", Config("""{"x": 2}""")));
-        var job = new PretrainRunJob(_db.DataSource, new LibraryStages());
+        var job = new PretrainRunJob(_db.DataSource, new LibraryStages(_db.DataSource));
 
         var e = await Assert.ThrowsAsync<StageUnavailableException>(() => job.RunAsync(run.Id, null, CancellationToken.None));
 

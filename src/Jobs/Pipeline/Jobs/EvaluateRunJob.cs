@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Server;
 using Npgsql;
+using NpEdit.Core.Config;
 using NpEdit.Jobs.Hosting;
 
 namespace NpEdit.Jobs.Pipeline.Jobs;
@@ -10,7 +11,7 @@ public sealed class EvaluateRunJob(NpgsqlDataSource dataSource, IPipelineStages 
 {
     [Queue(JobQueues.Vlm)]
     [JobDisplayName("Evaluate run {0}")]
-    [AutomaticRetry(Attempts = 2, ExceptOn = [typeof(StageUnavailableException)])]
+    [AutomaticRetry(Attempts = 2, ExceptOn = [typeof(StageUnavailableException), typeof(ConfigException), typeof(FileNotFoundException), typeof(DirectoryNotFoundException), typeof(InvalidDataException)])]
     public async Task RunAsync(Guid runId, PerformContext? context, CancellationToken ct)
     {
         var progress = new JobProgress(context);
