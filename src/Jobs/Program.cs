@@ -7,5 +7,6 @@ var root = new RootCommand(
 root.Subcommands.Add(DoctorCommand.Build());
 root.Subcommands.Add(DbCommands.Build());
 root.Subcommands.Add(WorldCommands.Build());
+root.Subcommands.Add(TrainCommands.Build());
 root.Subcommands.Add(DemoCommand.Build());
 return await root.Parse(args).InvokeAsync();
