@@ -12,6 +12,7 @@ root.Subcommands.Add(ServeCommand.Build());
 root.Subcommands.Add(WorkerCommand.Build());
 root.Subcommands.Add(GridCommands.Build());
 root.Subcommands.Add(DatasetCommands.Build());
+root.Subcommands.Add(TrainCommands.Build());
 root.Subcommands.Add(DemoCommand.Build());
 root.Subcommands.Add(PretrainCommands.Build());
 root.Subcommands.Add(CriticCommands.Build());
