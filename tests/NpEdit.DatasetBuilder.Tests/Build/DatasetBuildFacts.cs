@@ -78,10 +78,10 @@ public sealed class DatasetBuildFacts(TestDatabase db, ShapesCorpus corpus) : IC
     {
         var faults = new FaultOptions
         {
-            TooManyRequestsRate = 0.04, ServerErrorRate = 0.04, TimeoutRate = 0.02, GarbageRate = 0.04, TimeoutHang = TimeSpan.FromSeconds(6),
+            TooManyRequestsRate = 0.04, ServerErrorRate = 0.04, TimeoutRate = 0.02, GarbageRate = 0.04, TimeoutHang = TimeSpan.FromSeconds(12),
         };
         await using var server = await corpus.StartAnnotatorAsync(faults);
-        var config = corpus.Config("faults", Path.Combine(_out.Path, "faults"), server, "vlm.seed=2", "vlm.timeout_minutes=0.05", "vlm.max_attempts=8");
+        var config = corpus.Config("faults", Path.Combine(_out.Path, "faults"), server, "vlm.seed=2", "vlm.timeout_minutes=0.1", "vlm.max_attempts=8");
         using var build = new DatasetBuild(db.DataSource);
         var id = await build.PrepareAsync(config);
         var status = await build.BuildAsync(id);
