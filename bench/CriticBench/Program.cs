@@ -60,7 +60,8 @@ var ids = cat([prefix, images, suffix], 1).to(device);
 var mask = ones_like(ids, dtype: @bool);
 var reference = (rand([batch, 3, imageSize, imageSize], generator: generator) * 2 - 1).to(dtype, device);
 var edited = (rand([batch, 3, imageSize, imageSize], generator: generator) * 2 - 1).to(dtype, device);
-const long yes = 9454, no = 2753;
+// Qwen2's "Yes"/"No" ids; the tiny smoke preset has no such ids, so it uses 1 and 2.
+var (yes, no) = config.TextConfig.VocabSize > 9454 ? (9454L, 2753L) : (1L, 2L);
 
 double Step()
 {
