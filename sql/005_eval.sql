@@ -38,11 +38,6 @@ CREATE TABLE npedit.eval_runs (
     judge_model      text,
     sampler_steps    integer,
     samples_per_item integer NOT NULL DEFAULT 1 CHECK (samples_per_item >= 1),
-    -- The judge's headline metrics in report order (e.g. {sc,pq,overall}); item rows may carry more.
-    metrics          text[] NOT NULL DEFAULT '{}',
-    -- Where the judged images and the benchmark were read from (reports show inputs and outputs side by side).
-    outputs_dir      text NOT NULL DEFAULT '',
-    benchmark_root   text NOT NULL DEFAULT '',
     config           jsonb NOT NULL,
     created_at       timestamptz NOT NULL DEFAULT now()
 );
