@@ -14,5 +14,12 @@ public sealed record DataSection
     /// <summary>Removal is drawn with this probability, the other types uniformly (App. E.1).</summary>
     public double RemovalProbability { get; init; } = 0.25;
 
+    /// <summary>Seed of the row shuffle and the edit-type draws (independent of run.seed, so the data order can be held fixed).</summary>
     public long Seed { get; init; }
+
+    /// <summary>
+    /// ShapesWorld corpus seed of the ground-truth pairs for <c>objective: sft</c> (ShapesWorld only; the pairs come
+    /// through its evaluation API and are never read for the other objectives).
+    /// </summary>
+    public ulong SftCorpusSeed { get; init; } = 7;
 }

@@ -17,6 +17,12 @@ public sealed record LossSection
 
     public double DoNothingProbability { get; init; } = 0.01;
 
+    /// <summary>The instruction of the do-nothing task (the reimplementation's wording).</summary>
+    public string DoNothingInstruction { get; init; } = "do nothing.";
+
+    /// <summary>Weight of the do-nothing L2 term (the reimplementation adds it with weight 1).</summary>
+    public double LambdaDoNothing { get; init; } = 1.0;
+
     /// <summary>Teacher guidance for DMD's x̂0_real: 3.5, and 7.5 for the harder types below.</summary>
     public double GuidanceScale { get; init; } = 3.5;
     public double GuidanceScaleHard { get; init; } = 7.5;

@@ -35,6 +35,10 @@ public sealed record NpEditConfig : IValidatedConfig
             yield return "loss.dmd_t_min < loss.dmd_t_max, both in (0, 1)";
         if (Loss.LogitScaleStart is <= 0 or > 1)
             yield return $"loss.logit_scale_start must be in (0, 1] (got {Loss.LogitScaleStart})";
+        if (Loss.LambdaVlm < 0 || Loss.LambdaDmd < 0 || Loss.LambdaDmdCustomization < 0 || Loss.LambdaDoNothing < 0)
+            yield return "loss.lambda_vlm, lambda_dmd, lambda_dmd_customization and lambda_do_nothing must not be negative";
+        if (Run.MetricsEvery < 1 || Run.CheckpointEvery < 1 || Run.SamplesEvery < 1 || Run.MaxNonFiniteInARow < 1)
+            yield return "run.metrics_every, checkpoint_every, samples_every and max_non_finite_in_a_row must be at least 1";
         if (Optim.Lr <= 0 || Optim.AuxLr <= 0)
             yield return "optim.lr and optim.aux_lr must be positive";
         if (string.IsNullOrWhiteSpace(Generator.Init))

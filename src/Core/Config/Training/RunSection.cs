@@ -12,6 +12,9 @@ public sealed record RunSection
     /// <summary>Non-finite losses or gradient norms in a row before the run aborts.</summary>
     public int MaxNonFiniteInARow { get; init; } = 5;
 
+    /// <summary>ShapesWorld-Bench items (one per edit type, in turn) shown in each sample grid.</summary>
+    public int SampleGridItems { get; init; } = 6;
+
     /// <summary>Where run folders (checkpoints, samples) go.</summary>
     public string OutputRoot { get; init; } = "runs";
 }

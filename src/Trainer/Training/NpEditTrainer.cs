@@ -1,0 +1,428 @@
+using System.Diagnostics;
+using NpEdit.Core.Config.Training;
+using NpEdit.Core.Shards;
+using NpEdit.Trainer.Critic;
+using NpEdit.Trainer.Losses;
+using NpEdit.Trainer.Models;
+using NpEdit.Trainer.Models.Text;
+using NpEdit.Trainer.Sampling;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NpEdit.Trainer.Training;
+
+/// <summary>
+/// NP-Edit training (paper Algorithm 1). G_θ (the editor, with reference tokens), A_φ (the auxiliary fake-score
+/// model) and the frozen teacher all start as copies of G_init; the text encoder is frozen and shared. Each
+/// <see cref="Step"/> is either the identity warmup, the supervised baseline (<c>objective: sft</c>), or the
+/// editing step: unrolled few-step generation, λ_VLM·L_VLM + λ_DMD·L_DMD (+ do-nothing L2), then N_aux updates of
+/// A_φ. Randomness is counter-based (<see cref="StepSeeds"/>), so the state to checkpoint is the weights, the
+/// optimizers and the step.
+/// </summary>
+public sealed class NpEditTrainer : IDisposable
+{
+    private readonly NpEditConfig config;
+    private readonly DiT generator;        // G_θ
+    private readonly DiT auxiliary;        // A_φ
+    private readonly DiT teacher;          // frozen G_init
+    private readonly ShapesTextEncoder text;
+    private readonly GeneratorConfig initConfig;
+    private readonly IEditCritic? critic;
+    private readonly IAutoencoder autoencoder;
+    private readonly Device device;
+    private readonly Parameter[] generatorParameters;
+    private readonly Parameter[] auxiliaryParameters;
+    private readonly Adam generatorOptimizer;
+    private readonly Adam auxiliaryOptimizer;
+    private readonly double[] unrollTimes;
+
+    /// <param name="config">The resolved training config.</param>
+    /// <param name="init">G_init as loaded (DiT, text encoder, config); copied, never modified.</param>
+    /// <param name="critic">The frozen VLM critic; required when the objective uses L_VLM.</param>
+    /// <param name="device">Where to train; null means the CPU.</param>
+    /// <param name="initEditor">An SFT editor's DiT to start G_θ from ("SFT + ours", Table 4); null starts from G_init.</param>
+    /// <param name="autoencoder">Image ↔ model space; null means pixels.</param>
+    public NpEditTrainer(NpEditConfig config, (DiT DiT, ShapesTextEncoder Text, GeneratorConfig Config) init, IEditCritic? critic,
+        Device? device = null, DiT? initEditor = null, IAutoencoder? autoencoder = null)
+    {
+        this.config = config;
+        this.critic = critic;
+        this.device = device ?? CPU;
+        this.autoencoder = autoencoder ?? new IdentityAutoencoder();
+        if (UsesVlm && critic is null)
+            throw new ArgumentException($"loss.objective '{config.Loss.Objective}' needs a VLM critic (critic.checkpoint); use objective only_dmd to train without one.");
+        if (initEditor is not null && initEditor.Config != init.DiT.Config)
+            throw new ArgumentException("generator.init_editor has a different DiT shape than generator.init; both must come from the same preset.");
+        initConfig = init.Config;
+
+        // Algorithm 1, line 1: G_θ ← G_init (or the SFT editor), A_φ ← G_init; the teacher is a frozen G_init.
+        generator = Copy(initEditor ?? init.DiT);
+        auxiliary = Copy(init.DiT);
+        teacher = Copy(init.DiT);
+        text = new ShapesTextEncoder(init.Text.Config, init.Config.Vocabulary);
+        text.load_state_dict(init.Text.state_dict());
+        // Move before building the optimizers: module.to() replaces Parameter objects (TorchSharp #1455).
+        foreach (var module in new nn.Module[] { generator, auxiliary, teacher, text })
+            module.to(this.device);
+        Freeze(teacher);
+        Freeze(text);
+        generatorParameters = generator.parameters().ToArray();
+        auxiliaryParameters = auxiliary.parameters().ToArray();
+        var o = config.Optim;
+        generatorOptimizer = optim.Adam(generatorParameters, lr: o.Lr, beta1: o.Beta1, beta2: o.Beta2);
+        auxiliaryOptimizer = optim.Adam(auxiliaryParameters, lr: o.AuxLr, beta1: o.Beta1, beta2: o.Beta2);
+        unrollTimes = FewStepSampler.Grid(config.Schedule.SamplerSteps);
+        Guard = new NonFiniteGuard(config.Run.MaxNonFiniteInARow);
+    }
+
+    /// <summary>Steps done (warmup included).</summary>
+    public long StepsDone { get; private set; }
+
+    /// <summary>Skipped-step bookkeeping.</summary>
+    public NonFiniteGuard Guard { get; }
+
+    /// <summary>G_θ.</summary>
+    public DiT Generator => generator;
+
+    /// <summary>A_φ.</summary>
+    public DiT Auxiliary => auxiliary;
+
+    /// <summary>The frozen teacher.</summary>
+    public DiT Teacher => teacher;
+
+    /// <summary>The frozen text encoder shared by the three DiTs.</summary>
+    public ShapesTextEncoder TextEncoder => text;
+
+    /// <summary>Side of the images the DiT works on.</summary>
+    public int ImageSize => generator.Config.ImageSize * autoencoder.DownsampleFactor;
+
+    public Device Device => device;
+
+    /// <summary>True while the step about to run is an identity-warmup step.</summary>
+    public bool InWarmup => config.Loss.Objective != Objective.Sft && StepsDone < config.Schedule.WarmupSteps;
+
+    private bool UsesVlm => config.Loss.Objective is Objective.Full or Objective.OnlyVlm;
+    private bool UsesDmd => config.Loss.Objective is Objective.Full or Objective.OnlyDmd;
+
+    /// <summary>
+    /// One step of Algorithm 1 on <paramref name="batch"/>: the identity warmup for the first N_warmup steps, then
+    /// the editing step followed by the A_φ updates. Returns the step's logs.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Step(EditBatch batch)
+    {
+        if (config.Loss.Objective == Objective.Sft)
+            throw new InvalidOperationException("objective sft trains on ground-truth pairs: call SftStep.");
+        using var scope = NewDisposeScope();
+        var watch = Stopwatch.StartNew();
+        Dictionary<string, double> logs;
+        if (InWarmup)
+        {
+            logs = IdentityWarmupStep(batch);
+        }
+        else
+        {
+            logs = GeneratorStep(batch);
+            if (UsesDmd)
+                foreach (var (key, value) in AuxiliaryUpdates(batch))
+                    logs[key] = value;
+        }
+        return Finish(logs, watch);
+    }
+
+    /// <summary>The supervised baseline: the flow loss toward ShapesWorld's ground-truth target, G_θ(x_t, t, c, y).</summary>
+    public IReadOnlyDictionary<string, double> SftStep(Tensor inputs, Tensor targets, IReadOnlyList<string> instructions)
+    {
+        using var scope = NewDisposeScope();
+        var watch = Stopwatch.StartNew();
+        generator.train();
+        using var g = NewGenerator(StepSeeds.Sft);
+        var y = autoencoder.Encode(inputs.to(float32, device));
+        var x = autoencoder.Encode(targets.to(float32, device));
+        var c = Encode(instructions);
+        var t = rand(x.shape[0], device: device, generator: g);                               // t ~ U(0, 1)
+        var noise = randn(x.shape, device: device, generator: g);
+        var v = generator.call(FlowMatching.Interpolate(x, noise, t), t, c.Tokens, c.Mask, y);
+        var terms = FlowMatchingLoss.Compute(v, x, noise, "sft");
+        var logs = new Dictionary<string, double>(terms.Logs) { ["loss/total"] = terms.Loss.item<float>() };
+        logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, generatorParameters, config.Optim.GradClip, logs);
+        return Finish(logs, watch);
+    }
+
+    /// <summary>
+    /// Warmup (Algorithm 1): reconstruct y from noise under its caption c^y with y as the reference,
+    /// ‖(ε − y) − G_θ(x_t, t, c^y, y)‖², so G_θ first learns to use its new reference tokens.
+    /// </summary>
+    private Dictionary<string, double> IdentityWarmupStep(EditBatch batch)
+    {
+        generator.train();
+        using var g = NewGenerator(StepSeeds.Warmup);
+        var y = autoencoder.Encode(batch.References);
+        var cy = Encode(batch.Examples.Select(e => e.Sample.SourceCaption).ToArray());
+        var t = rand(y.shape[0], device: device, generator: g);                               // t ~ U(0, 1)
+        var noise = randn(y.shape, device: device, generator: g);
+        var v = generator.call(FlowMatching.Interpolate(y, noise, t), t, cy.Tokens, cy.Mask, y);
+        var terms = FlowMatchingLoss.Compute(v, y, noise, "warmup");
+        var logs = new Dictionary<string, double>(terms.Logs) { ["loss/total"] = terms.Loss.item<float>(), ["phase/warmup"] = 1 };
+        logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, generatorParameters, config.Optim.GradClip, logs);
+        return logs;
+    }
+
+    /// <summary>
+    /// The editing step of Algorithm 1: x = G_θ unrolled from noise (gradients through both passes), then
+    /// λ_VLM·L_VLM + λ_DMD·L_DMD, plus the do-nothing L2 on the ~1% of samples whose instruction became "do nothing".
+    /// Only G_θ's optimizer steps; A_φ and the teacher run without gradients.
+    /// </summary>
+    internal Dictionary<string, double> GeneratorStep(EditBatch batch)
+    {
+        generator.train();
+        var samples = batch.Examples.Select(e => e.Sample).ToArray();
+        var n = samples.Length;
+        var loss = config.Loss;
+        var y = autoencoder.Encode(batch.References);                                         // (N, C, H, W)
+        var doNothing = DrawDoNothing(n);
+        var instructions = samples.Select((s, i) => doNothing[i] ? loss.DoNothingInstruction : s.Instruction).ToArray();
+        var c = Encode(instructions);
+        var t = DrawUnrollTime();
+        using var g = NewGenerator(StepSeeds.Noise);
+        var x = Unroll(randn(y.shape, device: device, generator: g), t, c, y, g).X0;          // G_θ(ε, …), one or two passes
+
+        var logs = new Dictionary<string, double> { ["unroll/t"] = t, ["do_nothing/count"] = doNothing.Count(d => d) };
+        var edit = Enumerable.Range(0, n).Where(i => !doNothing[i]).ToArray();
+        Tensor total = zeros([], device: device);
+        if (edit.Length > 0)
+        {
+            var xe = Select(x, edit);
+            var editSamples = edit.Select(i => samples[i]).ToArray();
+            if (UsesVlm)
+            {
+                var vlm = CriticLoss.Compute(critic!, Select(batch.References, edit), autoencoder.Decode(xe), editSamples,
+                    config.Critic.IdentityQuestion, loss.VlmLoss, VlmLoss.LogitScale(StepsDone - config.Schedule.WarmupSteps, loss.LogitScaleStart, loss.LogitScaleRampSteps));
+                total = total + loss.LambdaVlm * vlm.Loss;
+                Merge(logs, vlm.Logs);
+            }
+            if (UsesDmd)
+            {
+                // λ_DMD is per task (customization: 2, App. E.2); each task's mean is weighted by its share.
+                foreach (var task in edit.Select((i, row) => (Row: row, Task: samples[i].Task)).GroupBy(r => r.Task))
+                {
+                    var rows = task.Select(r => r.Row).ToArray();
+                    var lambda = task.Key == EditTask.Customization ? loss.LambdaDmdCustomization : loss.LambdaDmd;
+                    var dmd = DistributionMatching(Select(xe, rows), rows.Select(r => editSamples[r]).ToArray());
+                    total = total + lambda * rows.Length / edit.Length * dmd.Loss;
+                    Merge(logs, dmd.Logs);
+                }
+            }
+        }
+        var nothing = Enumerable.Range(0, n).Where(i => doNothing[i]).ToArray();
+        if (nothing.Length > 0)
+        {
+            var dn = DoNothingLoss.Compute(Select(x, nothing), Select(y, nothing));
+            total = total + loss.LambdaDoNothing * dn.Loss;
+            Merge(logs, dn.Logs);
+        }
+        logs["loss/total"] = total.item<float>();
+        logs["grad_norm/generator"] = total.requires_grad
+            ? Update(total, generatorOptimizer, generatorParameters, config.Optim.GradClip, logs)
+            : 0;
+        return logs;
+    }
+
+    /// <summary>
+    /// The few-step generator's training pass (Algorithm 1, line 3): x̂0 = ε − G_θ(ε, 1, c, y); if t &lt; 1, re-noise
+    /// x̂0 to t with fresh noise and take a second pass x0 = x̂_t − t·G_θ(x̂_t, t, c, y). No stop-gradient anywhere,
+    /// so gradients reach both passes.
+    /// </summary>
+    internal (Tensor FirstPass, Tensor X0) Unroll(Tensor noise, double t, TextEncoding c, Tensor y, Generator g)
+    {
+        var n = noise.shape[0];
+        var one = ones(n, device: device);
+        var first = FlowMatching.PredictX0(noise, one, generator.call(noise, one, c.Tokens, c.Mask, y));   // (N, C, H, W)
+        if (t >= 1.0)
+            return (first, first);
+        var tt = full(n, t, device: device);
+        var xt = FlowMatching.Interpolate(first, randn(noise.shape, device: device, generator: g), tt);   // fresh ε′
+        return (first, FlowMatching.PredictX0(xt, tt, generator.call(xt, tt, c.Tokens, c.Mask, y)));
+    }
+
+    /// <summary>
+    /// DMD in x0 form (§1.5 of the method notes): x_t from the generator output without gradient at t ~ U[0.02, 0.98];
+    /// the teacher predicts x̂0_real with CFG against the negative prompt (7.5 for the hard types, else 3.5) and
+    /// A_φ predicts x̂0_fake without CFG, both prompted with the edited caption c^x.
+    /// </summary>
+    private LossTerms DistributionMatching(Tensor x, IReadOnlyList<EditSample> samples)
+    {
+        var loss = config.Loss;
+        Tensor x0Real, x0Fake;
+        using (no_grad())
+        {
+            using var g = NewGenerator(StepSeeds.Dmd);
+            var n = x.shape[0];
+            var t = rand(n, device: device, generator: g) * (loss.DmdTMax - loss.DmdTMin) + loss.DmdTMin;  // (N,)
+            var xt = FlowMatching.Interpolate(x.detach(), randn(x.shape, device: device, generator: g), t);
+            var cx = Encode(samples.Select(s => s.EditedCaption).ToArray());
+            var negative = Encode(Enumerable.Repeat(loss.NegativePrompt, (int)n).ToArray());
+            var scale = tensor(samples.Select(s => (float)(loss.HardEditTypes.Contains(s.EditType) ? loss.GuidanceScaleHard : loss.GuidanceScale)).ToArray(),
+                device: device).view(-1, 1, 1, 1);                                                            // (N, 1, 1, 1)
+            teacher.eval();
+            auxiliary.eval();
+            var vCond = teacher.call(xt, t, cx.Tokens, cx.Mask, null);
+            var vNeg = teacher.call(xt, t, negative.Tokens, negative.Mask, null);
+            x0Real = FlowMatching.PredictX0(xt, t, vNeg + scale * (vCond - vNeg));                           // teacher, CFG
+            x0Fake = FlowMatching.PredictX0(xt, t, auxiliary.call(xt, t, cx.Tokens, cx.Mask, null));        // A_φ, no CFG
+        }
+        return DistributionMatchingLoss.Compute(x, x0Real, x0Fake);
+    }
+
+    /// <summary>
+    /// N_aux updates of A_φ (DMD2's two time-scale rule): regenerate x0 with G_θ (no gradient) from fresh noise,
+    /// re-noise at t ~ U(0, 1), and fit A_φ(x_t, t, c^x) to ε − x0 with the flow loss. Only A_φ's optimizer steps.
+    /// </summary>
+    internal Dictionary<string, double> AuxiliaryUpdates(EditBatch batch)
+    {
+        var samples = batch.Examples.Select(e => e.Sample).ToArray();
+        var y = autoencoder.Encode(batch.References);
+        var c = Encode(samples.Select(s => s.Instruction).ToArray());
+        var cx = Encode(samples.Select(s => s.EditedCaption).ToArray());
+        var losses = new List<double>();
+        var norms = new List<double>();
+        using var g = NewGenerator(StepSeeds.Aux);
+        for (var k = 0; k < config.Schedule.AuxUpdates; k++)
+        {
+            using var scope = NewDisposeScope();
+            Tensor x0;
+            using (no_grad())
+            {
+                generator.eval();
+                x0 = Unroll(randn(y.shape, device: device, generator: g), DrawUnrollTime(k + 1), c, y, g).X0;
+            }
+            auxiliary.train();
+            var t = rand(x0.shape[0], device: device, generator: g);
+            var noise = randn(x0.shape, device: device, generator: g);
+            var v = auxiliary.call(FlowMatching.Interpolate(x0, noise, t), t, cx.Tokens, cx.Mask, null);
+            var terms = FlowMatchingLoss.Compute(v, x0, noise, "aux");
+            var sink = new Dictionary<string, double>();
+            norms.Add(Update(terms.Loss, auxiliaryOptimizer, auxiliaryParameters, config.Optim.GradClip, sink, "aux"));
+            losses.Add(terms.Logs["loss/aux"]);
+        }
+        return losses.Count == 0
+            ? []
+            : new Dictionary<string, double> { ["loss/aux"] = losses.Average(), ["grad_norm/aux"] = norms.Average() };
+    }
+
+    /// <summary>
+    /// Edits <paramref name="references"/> with the few-step sampler (t = 1, 0.75, … for the configured steps);
+    /// returns (N, 3, S, S) in [−1, 1] on the CPU.
+    /// </summary>
+    public Tensor Edit(Tensor references, IReadOnlyList<string> instructions, long seed)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        generator.eval();
+        var y = autoencoder.Encode(references.to(float32, device));
+        var c = Encode(instructions);
+        using var g = new torch.Generator((ulong)seed, device);
+        var x0 = FewStepSampler.Sample((x, t) => generator.call(x, t, c.Tokens, c.Mask, y),
+            randn(y.shape, device: device, generator: g), config.Schedule.SamplerSteps, generator: g);
+        return autoencoder.Decode(x0).clamp(-1, 1).cpu().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Writes G_θ (with the text encoder, loadable by <see cref="GeneratorCheckpoint"/>), A_φ, both optimizers and the step into <paramref name="directory"/>.</summary>
+    public void Save(string directory) =>
+        TrainingCheckpoint.Save(directory, this, generatorOptimizer, auxiliaryOptimizer, initConfig with { Step = StepsDone });
+
+    /// <summary>Restores what <see cref="Save"/> wrote; the teacher and the text encoder stay G_init's.</summary>
+    public void Load(string directory)
+    {
+        var state = TrainingCheckpoint.Load(directory, this, generatorOptimizer, auxiliaryOptimizer);
+        StepsDone = state.Step;
+        Guard.Skipped = state.SkippedSteps;
+        Guard.InARow = state.NonFiniteInARow;
+    }
+
+    /// <summary>Backward, gradient norm (clipped when configured), non-finite guard, optimizer step.</summary>
+    private double Update(Tensor loss, Adam optimizer, Parameter[] parameters, double clip, Dictionary<string, double> logs, string name = "generator")
+    {
+        optimizer.zero_grad();
+        loss.backward();
+        var norm = nn.utils.clip_grad_norm_(parameters, clip > 0 ? clip : float.MaxValue);
+        if (Guard.Check(StepsDone, ($"loss ({name})", loss.item<float>()), ($"grad_norm ({name})", norm)))
+        {
+            optimizer.step();
+        }
+        else
+        {
+            optimizer.zero_grad();
+            logs["skipped"] = 1;
+        }
+        return norm;
+    }
+
+    private Dictionary<string, double> Finish(Dictionary<string, double> logs, Stopwatch watch)
+    {
+        StepsDone++;
+        logs.TryAdd("skipped", 0);
+        logs["skipped/total"] = Guard.Skipped;
+        logs["time/step_s"] = watch.Elapsed.TotalSeconds;
+        return logs;
+    }
+
+    /// <summary>The unroll time t: 1 during the single-step phase or under the single-step policy, else uniform over the sampler grid.</summary>
+    private double DrawUnrollTime(int stream = 0)
+    {
+        var mainStep = StepsDone - config.Schedule.WarmupSteps;
+        if (config.Schedule.Unroll == UnrollPolicy.SingleStep || mainStep < config.Schedule.SingleStepSteps)
+            return 1.0;
+        var rng = StepSeeds.Scalars(config.Run.Seed, StepsDone * 1024 + stream, StepSeeds.Unroll);
+        return unrollTimes[rng.Next(unrollTimes.Length)];
+    }
+
+    /// <summary>Which samples become the do-nothing task (probability loss.do_nothing_probability each).</summary>
+    internal bool[] DrawDoNothing(int n)
+    {
+        var rng = StepSeeds.Scalars(config.Run.Seed, StepsDone, StepSeeds.DoNothing);
+        return Enumerable.Range(0, n).Select(_ => rng.Chance(config.Loss.DoNothingProbability)).ToArray();
+    }
+
+    private torch.Generator NewGenerator(ulong purpose) => new(StepSeeds.For(config.Run.Seed, StepsDone, purpose), device);
+
+    private TextEncoding Encode(IReadOnlyList<string> captions)
+    {
+        using var _ = no_grad();
+        return text.Encode(captions, device);
+    }
+
+    private Tensor Select(Tensor x, int[] rows) =>
+        rows.Length == x.shape[0] ? x : x.index_select(0, tensor(rows.Select(r => (long)r).ToArray(), device: x.device));
+
+    private static void Merge(Dictionary<string, double> logs, IReadOnlyDictionary<string, double> more)
+    {
+        foreach (var (key, value) in more)
+            logs[key] = value;
+    }
+
+    private DiT Copy(DiT source)
+    {
+        var copy = new DiT(source.Config);
+        copy.load_state_dict(source.state_dict());
+        return copy;
+    }
+
+    private static void Freeze(nn.Module module)
+    {
+        module.eval();
+        foreach (var p in module.parameters())
+            p.requires_grad = false;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        generatorOptimizer.Dispose();
+        auxiliaryOptimizer.Dispose();
+        generator.Dispose();
+        auxiliary.Dispose();
+        teacher.Dispose();
+        text.Dispose();
+    }
+}
