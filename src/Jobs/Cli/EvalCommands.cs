@@ -237,7 +237,7 @@ internal static class EvalCommands
             foreach (var group in shown[0].Groups.Select(g => g.Group))
             {
                 var cells = shown.Select(s => s.Groups.First(g => g.Group == group)).ToArray();
-                table.AddRow([group, .. cells.Select(c => Format(c.Mean, c.Interval)), cells[^1].Items.ToString(), cells[^1].Failures.ToString()]);
+                table.AddRow([Markup.Escape(group), .. cells.Select(c => Format(c.Mean, c.Interval)), cells[^1].Items.ToString(), cells[^1].Failures.ToString()]);
             }
             table.AddRow(["[bold]macro average[/]", .. shown.Select(s => Format(s.MacroMean, s.MacroInterval)), shown[^1].Items.ToString(), shown[^1].Failures.ToString()]);
             AnsiConsole.Write(table);
@@ -245,7 +245,7 @@ internal static class EvalCommands
     }
 
     private static string Format(double mean, ScoreInterval? interval) =>
-        !double.IsFinite(mean) ? "–" : interval is { } i ? $"{mean:F2} [{i.Low:F2}, {i.High:F2}]" : $"{mean:F2}";
+        !double.IsFinite(mean) ? "–" : interval is { } i ? Markup.Escape($"{mean:F2} [{i.Low:F2}, {i.High:F2}]") : $"{mean:F2}";
 
     /// <summary>Whatever a judge holds open (dispatcher, critic, oracle), disposed when the command ends.</summary>
     private sealed class JudgeResources : IDisposable
