@@ -110,7 +110,10 @@ GROUP BY m.run_id, sub.subset, m.metric, m.group_name;
 CREATE VIEW npedit.eval_leaderboard AS
 SELECT x.name AS experiment, r.run_id, r.label, r.checkpoint, r.benchmark, r.judge, r.judge_model,
        r.sampler_steps, r.samples_per_item, g.subset, g.metric,
-       avg(g.mean) AS macro_mean, count(*) AS groups, sum(g.items) AS items, sum(g.failures) AS failures,
+       avg(g.mean) AS macro_mean, count(*) AS groups, sum(g.items) AS items,
+       -- From the judgments, not the groups: a group whose every judgment failed has no mean but its failures count.
+       (SELECT count(*) FROM npedit.eval_items f
+        WHERE f.run_id = r.run_id AND f.failure IS NOT NULL AND (g.subset = 'full' OR f.in_intersection)) AS failures,
        ru.created_at
 FROM npedit.eval_group_means g
 JOIN npedit.eval_runs r USING (run_id)

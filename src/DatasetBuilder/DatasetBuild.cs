@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Npgsql;
 using NpEdit.Core.Config;
 using NpEdit.Core.Config.Dataset;
 using NpEdit.Core.Database;
 using NpEdit.Core.Datasets;
 using NpEdit.Core.Shards;
+using NpEdit.Core.Tracking;
 using NpEdit.Core.Vlm;
 using NpEdit.DatasetBuilder.Images;
 using NpEdit.DatasetBuilder.Inputs;
@@ -33,26 +35,48 @@ public sealed class DatasetBuild(NpgsqlDataSource dataSource, DatasetBuildOption
     /// <summary>The request counters of this process for a dataset (null before its first unit ran here).</summary>
     public VlmStats? StatsFor(long datasetId) => _dispatchers.TryGetValue(datasetId, out var d) && d.IsValueCreated ? d.Value.Stats : null;
 
-    /// <summary>Plans the units and records the dataset, or finds it when the same name and config were prepared before.</summary>
+    /// <summary>
+    /// Plans the units and records the dataset, or finds it when the same name was prepared before with the same
+    /// identity (everything but how to reach the endpoints, see <see cref="IdentityHash"/>). On resume the stored
+    /// config takes this run's endpoint settings, so workers use them too.
+    /// </summary>
     public async Task<long> PrepareAsync(ResolvedConfig<DatasetConfig> config, CancellationToken ct = default)
     {
         var c = config.Value;
         var outputDir = Path.GetFullPath(string.IsNullOrWhiteSpace(c.OutputDir)
             ? Path.Combine(ProjectPaths.StateDirectory(), "datasets", c.Name)
             : c.OutputDir);
+        var identity = IdentityHash(config.Json);
+        var json = config.Json.ToJsonString();
         if (await _store.FindAsync(c.Name, ct) is { } existing)
         {
             // Resuming: the stored units are authoritative (the input is not re-planned).
             var stored = await _store.GetDatasetAsync(existing, ct);
-            if (stored.ConfigHash != config.Hash)
+            if (stored.ConfigHash != identity)
                 throw new ArgumentException(
                     $"Dataset '{c.Name}' already exists (id {existing}) with a different config; resuming would mix two datasets. " +
-                    "Build under another name, or pass the same config to resume it.");
+                    "Build under another name, or pass the same config to resume it (only vlm endpoints, concurrency, timeouts and retries may change).");
+            await _store.UpdateConfigAsync(existing, json, ct);
             return existing;
         }
         var units = await InputPlanner.PlanAsync(c.Input, ct);
         var inputs = units.Select(u => JsonSerializer.Serialize(u)).ToList();
-        return await _store.CreateOrResumeAsync(c.Name, config.Json.ToJsonString(), config.Hash, outputDir, inputs, ct);
+        return await _store.CreateOrResumeAsync(c.Name, json, identity, outputDir, inputs, ct);
+    }
+
+    /// <summary>
+    /// The hash that names a dataset's content: the resolved config without the keys that only say how requests
+    /// travel (endpoints, key variable, concurrency, timeouts, retries). Sampling settings stay: they change replies.
+    /// </summary>
+    public static string IdentityHash(JsonObject config)
+    {
+        var copy = config.DeepClone().AsObject();
+        if (copy["vlm"] is JsonObject vlm)
+        {
+            foreach (var key in new[] { "endpoints", "api_key_variable", "max_in_flight_per_endpoint", "timeout_minutes", "max_attempts", "base_delay_ms", "max_delay_seconds" })
+                vlm.Remove(key);
+        }
+        return CanonicalJson.Hash(copy);
     }
 
     /// <summary>Builds one unit; does nothing when it is already finished and its shard is in place.</summary>

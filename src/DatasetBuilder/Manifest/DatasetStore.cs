@@ -12,7 +12,7 @@ namespace NpEdit.DatasetBuilder.Manifest;
 /// </summary>
 public sealed class DatasetStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Creates the dataset with its units, or returns the existing one when name and config match.</summary>
+    /// <summary>Creates the dataset with its units, or returns the existing one when name and config identity match.</summary>
     /// <exception cref="ArgumentException">A dataset of that name exists with another config.</exception>
     public async Task<long> CreateOrResumeAsync(string name, string configJson, string configHash, string outputDir,
         IReadOnlyList<string> unitInputs, CancellationToken ct = default)
@@ -43,6 +43,14 @@ public sealed class DatasetStore(NpgsqlDataSource dataSource)
             """, new { id, inputs = unitInputs.ToArray() }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return id;
+    }
+
+    /// <summary>Replaces the stored config (same identity, new endpoint settings) so workers read this run's endpoints.</summary>
+    public async Task UpdateConfigAsync(long datasetId, string configJson, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "UPDATE npedit.datasets SET config = @configJson::jsonb WHERE id = @datasetId", new { datasetId, configJson }, cancellationToken: ct));
     }
 
     public async Task<DatasetRecord> GetDatasetAsync(long id, CancellationToken ct = default)
@@ -160,6 +168,24 @@ public sealed class DatasetStore(NpgsqlDataSource dataSource)
             WHERE id = @datasetId AND NOT EXISTS (
                 SELECT 1 FROM npedit.dataset_units WHERE dataset_id = @datasetId AND status <> 'finished')
             """, new { datasetId, exactDuplicates, nearDuplicateRate }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Every dataset, newest first: id, name, status, units, created_at.</summary>
+    public async Task<IReadOnlyList<(long Id, string Name, string Status, int Units, DateTime CreatedAt)>> ListAsync(CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<(long, string, string, int, DateTime)>(new CommandDefinition(
+            "SELECT id, name, status, coalesce(units, 0), created_at FROM npedit.datasets ORDER BY id DESC", cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>The most recent rejected replies, raw text included.</summary>
+    public async Task<IReadOnlyList<Pipeline.ParseReject>> RejectsAsync(long datasetId, int limit, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<(string SourceId, string Prompt, string Reason, string RawReply)>(new CommandDefinition(
+                "SELECT source_id, prompt, reason, raw_reply FROM npedit.dataset_rejects WHERE dataset_id = @datasetId ORDER BY id DESC LIMIT @limit",
+                new { datasetId, limit }, cancellationToken: ct)))
+            .Select(r => new Pipeline.ParseReject(r.SourceId, r.Prompt, r.Reason, r.RawReply)).ToList();
     }
 
     /// <summary>Rows dropped as exact duplicates, over all units.</summary>

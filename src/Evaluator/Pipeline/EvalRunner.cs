@@ -41,7 +41,8 @@ public sealed class EvalRunner(EvalStore store)
                 var source = sources.GetOrAdd(w.Item.Key, _ => w.Item.LoadSource());
                 var outcome = await judge.JudgeAsync(new JudgeInput(w.Item, source, edited), w.Sample, token);
                 await store.SaveJudgmentAsync(runId, w.Item.Key, w.Sample, w.Item.Group, w.Item.InIntersection, relative, outcome, token);
-                progress?.Report(Interlocked.Increment(ref judged));
+                var count = Interlocked.Increment(ref judged); // outside ?. : a null progress must not skip the count
+                progress?.Report(count);
             });
 
             var summaries = await SummariseAsync(runId, judge.Metrics, benchmark.Kind == BenchmarkKind.GEdit, options, ct);

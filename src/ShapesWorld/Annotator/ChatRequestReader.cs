@@ -65,7 +65,7 @@ public static class ChatRequestReader
         {
             var (rgb, w, h) = PngCodec.Decode(Convert.FromBase64String(url[(comma + 1)..]));
             var known = registry.Find(rgb, w, h);
-            return new AnnotatorImage(w, h, known, known is null ? parser?.Parse(rgb, w, h) : null);
+            return new AnnotatorImage(w, h, known, known is null ? parser?.Parse(rgb, w, h) : null) { Rgb = rgb };
         }
         catch (FormatException)
         {

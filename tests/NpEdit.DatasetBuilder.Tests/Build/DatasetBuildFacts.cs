@@ -63,6 +63,11 @@ public sealed class DatasetBuildFacts(TestDatabase db, ShapesCorpus corpus) : IC
         using var again = new DatasetBuild(db.DataSource);
         Assert.Equal(id, await again.PrepareAsync(config));
         var rerun = await again.BuildAsync(id);
+        // How requests travel is not part of the dataset's identity; what shapes the replies is.
+        Assert.Equal(id, await again.PrepareAsync(corpus.Config("both", Path.Combine(_out.Path, "both"), server, "vlm.seed=1", "vlm.max_in_flight_per_endpoint=3")));
+        var changed = await Assert.ThrowsAsync<ArgumentException>(() =>
+            again.PrepareAsync(corpus.Config("both", Path.Combine(_out.Path, "both"), server, "vlm.seed=1", "vlm.temperature=0.2")));
+        Assert.Contains("different config", changed.Message);
         Assert.Equal(requests, server.RequestCount);
         Assert.Equal(status.Rows, rerun.Rows);
         Assert.Equal(before, Directory.GetFiles(Path.Combine(config.Value.OutputDir, "data")).ToDictionary(f => f, File.GetLastWriteTimeUtc));
