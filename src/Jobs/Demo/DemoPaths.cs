@@ -9,7 +9,5 @@ public sealed record DemoPaths(string Root)
 
     public string Corpus(DemoSettings s) => Path.Combine(Root, $"corpus-{s.CorpusImages}");
     public string Dataset(DemoSettings s) => Path.Combine(Root, "datasets", s.Name);
-    public string GeneratorInit => Path.Combine(Root, "g-init.safetensors");
-    public string Critic => Path.Combine(Root, "critic.safetensors");
     public string Runs => Path.Combine(Root, "runs");
 }

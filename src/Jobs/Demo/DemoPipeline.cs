@@ -18,6 +18,8 @@ using NpEdit.Jobs.Pipeline.Jobs;
 using NpEdit.Jobs.Pipeline.Stages;
 using NpEdit.ShapesWorld.Annotator;
 using NpEdit.ShapesWorld.Corpus;
+using NpEdit.Trainer.Critic.Shapes;
+using NpEdit.Trainer.Pretraining;
 using Spectre.Console;
 
 namespace NpEdit.Jobs.Demo;
@@ -67,14 +69,26 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
         Step(5, "edit dataset through jobs (BuildDatasetUnit per unit, then FinalizeDataset)");
         var datasetDir = await BuildDatasetAsync(dataSource, jobs, waiter, corpus, ct);
 
-        Step(6, "pretrained models: the ShapesWorld oracle (evaluation only), G_init and the critic");
-        await PretrainAsync(dataSource, jobs, waiter, OracleStage.Kind, PipelinePaths.Oracle,
-            JsonSerializer.SerializeToNode(settings.Oracle, ConfigLoader.JsonOptions)!.AsObject(), ct);
-        await PretrainAsync(dataSource, jobs, waiter, "pretrain-t2i", paths.GeneratorInit, new JsonObject { ["output"] = paths.GeneratorInit, ["corpus"] = corpus }, ct);
-        await PretrainAsync(dataSource, jobs, waiter, "pretrain-critic", paths.Critic, new JsonObject { ["output"] = paths.Critic }, ct);
+        Step(6, "pretrained models: the ShapesWorld oracle (evaluation only), G_init and the critic (reused when finished)");
+        if (File.Exists(PipelinePaths.Oracle))
+            Done($"{OracleStage.Kind}: reused {PipelinePaths.Oracle}");
+        else
+            await PretrainAsync(dataSource, jobs, waiter, (await new RunStore(dataSource).CreateOrGetAsync(new NewRun(PretrainExperiment, OracleStage.Kind,
+                JsonSerializer.SerializeToNode(settings.Oracle, ConfigLoader.JsonOptions)!.AsObject()) { Name = "shapesworld-oracle" }, ct)).Run, ct);
+        var t2i = ConfigLoader.Load<T2IPretrainJobConfig>(RepoFile("experiments", "e001-pretrain-shapes-s-cpu.yaml"), settings.T2ISets);
+        var t2iRun = (await new T2IPretrainJob(dataSource).CreateRunAsync(t2i, "auto", ct)).Run;
+        await PretrainAsync(dataSource, jobs, waiter, t2iRun, ct);
+        var generatorInit = PretrainStage.GeneratorInitPath(t2iRun.Id)
+            ?? throw new DemoStageFailedException($"G_init run {t2iRun.Id} finished without a checkpoint.");
+        var critic = ConfigLoader.Resolve<CriticPretrainConfig>(null, sets: settings.CriticSets);
+        var criticRun = (await new RunStore(dataSource).CreateOrGetAsync(new NewRun(CriticPretrainRun.Experiment, PretrainStage.CriticKind, critic.Json)
+        {
+            Name = $"{critic.Value.Preset}-{critic.Value.Steps}steps-seed{critic.Value.Seed}",
+        }, ct)).Run;
+        await PretrainAsync(dataSource, jobs, waiter, criticRun, ct);
 
         Step(7, "NP-Edit training → ShapesWorld-Bench generation → oracle evaluation → report (one continuation chain)");
-        var reportPath = await TrainAndReportAsync(dataSource, web, waiter, datasetDir, ct);
+        var reportPath = await TrainAndReportAsync(dataSource, web, waiter, datasetDir, generatorInit, PretrainStage.CriticPath(criticRun.Id), ct);
 
         Step(8, "done");
         AnsiConsole.MarkupLine($"[green]report:[/] {Markup.Escape(reportPath)}");
@@ -133,17 +147,16 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
         return dir;
     }
 
-    private async Task PretrainAsync(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, DemoWaiter waiter, string kind, string output,
-        JsonObject config, CancellationToken ct)
+    /// <summary>Queues a pretraining run unless it finished before, and waits for it.</summary>
+    private static async Task PretrainAsync(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, DemoWaiter waiter, RunRecord run, CancellationToken ct)
     {
-        if (File.Exists(output))
+        if (run.Status == "finished")
         {
-            Done($"{kind}: reused {output}");
+            Done($"{run.Kind}: reused run {run.Id} ({run.Name})");
             return;
         }
-        var (run, _) = await new RunStore(dataSource).CreateOrGetAsync(new NewRun(PretrainExperiment, kind, config) { Name = kind }, ct);
         jobs.Enqueue<PretrainRunJob>(JobQueues.Gpu, j => j.RunAsync(run.Id, null, CancellationToken.None));
-        Done($"{kind}: run {run.Id} queued");
+        Done($"{run.Kind}: run {run.Id} ({run.Name}) queued");
         await WaitForRunAsync(dataSource, waiter, run.Id, ct);
     }
 
@@ -161,12 +174,13 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
         }, ct);
     }
 
-    private async Task<string> TrainAndReportAsync(NpgsqlDataSource dataSource, DashboardHost web, DemoWaiter waiter, string datasetDir, CancellationToken ct)
+    private async Task<string> TrainAndReportAsync(NpgsqlDataSource dataSource, DashboardHost web, DemoWaiter waiter, string datasetDir,
+        string generatorInit, string critic, CancellationToken ct)
     {
-        var spec = GridSpec.Load(Path.Combine(ProjectPaths.FindRepositoryRoot() ?? ".", "experiments", "grids", "grid-demo.yaml"));
+        var spec = GridSpec.Load(RepoFile("experiments", "grids", "grid-demo.yaml"));
         var overrides = (JsonObject)spec.Overrides.DeepClone();
-        overrides["generator.init"] = paths.GeneratorInit;
-        overrides["critic.checkpoint"] = paths.Critic;
+        overrides["generator.init"] = generatorInit;
+        overrides["critic.checkpoint"] = critic;
         overrides["data.shards"] = new JsonArray(datasetDir);
         overrides["schedule.steps"] = settings.TrainSteps;
         overrides["run.output_root"] = paths.Runs;
@@ -195,6 +209,9 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
         }, ct);
         return (await store.GetAsync(submitted.GridId, ct))!.ReportPath!;
     }
+
+    private static string RepoFile(params string[] parts) =>
+        Path.Combine([ProjectPaths.FindRepositoryRoot() ?? ".", .. parts]);
 
     private static void Step(int n, string what) => AnsiConsole.MarkupLine($"[bold]{n}/{Steps}[/] {Markup.Escape(what)}");
 
