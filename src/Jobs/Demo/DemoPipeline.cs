@@ -182,7 +182,8 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
         overrides["generator.init"] = generatorInit;
         overrides["critic.checkpoint"] = critic;
         overrides["data.shards"] = new JsonArray(datasetDir);
-        overrides["schedule.steps"] = settings.TrainSteps;
+        foreach (var (key, value) in settings.TrainSets)
+            overrides[key] = value;
         overrides["run.output_root"] = paths.Runs;
         spec = spec with { Name = settings.Name, Overrides = overrides };
         var storage = web.Services.GetRequiredService<JobStorage>();
