@@ -7,6 +7,14 @@ var root = new RootCommand(
 root.Subcommands.Add(DoctorCommand.Build());
 root.Subcommands.Add(DbCommands.Build());
 root.Subcommands.Add(WorldCommands.Build());
+root.Subcommands.Add(OracleCommands.Build());
+root.Subcommands.Add(ServeCommand.Build());
+root.Subcommands.Add(WorkerCommand.Build());
+root.Subcommands.Add(GridCommands.Build());
+root.Subcommands.Add(DatasetCommands.Build());
 root.Subcommands.Add(TrainCommands.Build());
 root.Subcommands.Add(DemoCommand.Build());
-return await root.Parse(args).InvokeAsync();
+root.Subcommands.Add(PretrainCommands.Build());
+root.Subcommands.Add(CriticCommands.Build());
+// Ctrl-C cancels the token; long jobs (pretrain) need more than the default 2 s to finish a step and save a checkpoint.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });

@@ -87,7 +87,8 @@ public static class CanonicalJson
                 switch (value.GetValueKind())
                 {
                     case JsonValueKind.Number:
-                        var d = value.GetValue<double>();
+                        // Through the JSON text: a value built from a CLR int or float refuses GetValue<double>().
+                        var d = double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
                         sb.Append(d == Math.Floor(d) && Math.Abs(d) < 1e15
                             ? ((long)d).ToString(CultureInfo.InvariantCulture)
                             : d.ToString("R", CultureInfo.InvariantCulture));

@@ -44,6 +44,9 @@ public sealed class VlmDispatcher : IDisposable
     }
 
     public string Model { get; }
+
+    /// <summary>Requests that can be in flight at once, over all endpoints.</summary>
+    public int Capacity => _lanes.Length * _options.MaxInFlightPerEndpoint;
     public VlmStats Stats { get; } = new();
 
     public async Task<VlmReply> CompleteAsync(VlmRequest request, CancellationToken ct = default)
@@ -52,12 +55,13 @@ public sealed class VlmDispatcher : IDisposable
         if (_cache is not null && await _cache.TryGetAsync(hash, ct) is { } cached)
         {
             Stats.CacheHit();
-            return new VlmReply(cached.Reply, cached.Model, cached.Endpoint, cached.InputTokens, cached.OutputTokens, cached.LatencyMs,
-                FromCache: true, Attempts: 0);
+            return new VlmReply(hash, cached.Reply, cached.Model, cached.Endpoint, cached.InputTokens, cached.OutputTokens, cached.LatencyMs,
+                FromCache: true, Attempts: 0, FailedAttempts: []);
         }
 
         var messages = BuildMessages(request);
         var completionOptions = BuildOptions(request);
+        var failedAttempts = new List<VlmFailureKind>();
         for (var attempt = 1; ; attempt++)
         {
             var lane = LeastBusy();
@@ -76,9 +80,9 @@ public sealed class VlmDispatcher : IDisposable
                     var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
                     if (string.IsNullOrWhiteSpace(text))
                         throw new FormatException("the reply has no text content");
-                    var reply = new VlmReply(text, Model, lane.Endpoint.BaseUrl.ToString(),
+                    var reply = new VlmReply(hash, text, Model, lane.Endpoint.BaseUrl.ToString(),
                         completion.Usage?.InputTokenCount ?? 0, completion.Usage?.OutputTokenCount ?? 0,
-                        (int)clock.ElapsedMilliseconds, FromCache: false, Attempts: attempt);
+                        (int)clock.ElapsedMilliseconds, FromCache: false, Attempts: attempt, FailedAttempts: failedAttempts);
                     if (_cache is not null)
                         await _cache.PutAsync(new CachedVlmReply(hash, Model, reply.Endpoint, text, reply.InputTokens, reply.OutputTokens, reply.LatencyMs), ct);
                     Stats.Succeeded(reply);
@@ -112,10 +116,11 @@ public sealed class VlmDispatcher : IDisposable
             }
 
             Stats.AttemptFailed(kind);
+            failedAttempts.Add(kind);
             if (kind == VlmFailureKind.Rejected || attempt >= _options.MaxAttempts)
             {
                 Stats.Failed();
-                throw new VlmCallException(kind, attempt,
+                throw new VlmCallException(kind, attempt, failedAttempts, hash,
                     $"{request.Prompt}: {Describe(kind)} from {lane.Endpoint.BaseUrl} after {attempt} attempt(s): {failure.Message}", failure);
             }
             await Task.Delay(Backoff(attempt, retryAfter), ct);

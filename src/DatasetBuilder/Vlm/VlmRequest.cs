@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -25,9 +26,10 @@ public sealed record VlmRequest(string Prompt, string? System, string User, IRea
             ["system"] = System,
             ["user"] = User,
             ["images"] = new JsonArray(Images.Select(i => JsonValue.Create(i.Sha256)).ToArray<JsonNode?>()),
-            ["temperature"] = Temperature,
-            ["seed"] = Seed,
-            ["max_output_tokens"] = MaxOutputTokens,
+            // CanonicalJson reads numbers as doubles; a long seed goes as text so no digit is lost.
+            ["temperature"] = (double)Temperature,
+            ["seed"] = Seed?.ToString(CultureInfo.InvariantCulture),
+            ["max_output_tokens"] = (double)MaxOutputTokens,
         };
         return CanonicalJson.Hash(canonical);
     }

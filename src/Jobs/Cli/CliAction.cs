@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NpEdit.Core.Config;
 using NpEdit.Core.Database;
 using NpEdit.Trainer.Runtime;
 using Spectre.Console;
@@ -19,7 +20,8 @@ internal static class CliAction
                 return await action(parse, ct);
             }
             catch (Exception e) when (e is DatabaseSetupException or TorchRuntimeException or FormatException
-                                          or FileNotFoundException or DirectoryNotFoundException or ArgumentException)
+                                          or FileNotFoundException or DirectoryNotFoundException or ArgumentException
+                                          or ConfigException)
             {
                 AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
                 return 1;

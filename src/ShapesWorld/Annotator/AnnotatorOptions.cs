@@ -12,6 +12,9 @@ public sealed record AnnotatorOptions(SceneRegistry Registry)
     public int JitterMs { get; init; }
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>Reads scenes from images the registry does not know (e.g. the ShapesWorld oracle); null answers "cannot tell" for them.</summary>
+    public IImageParser? Parser { get; init; }
+
     public void Validate()
     {
         if (Port is < 0 or > 65535) throw new ArgumentException($"--port must be between 0 and 65535 (got {Port}).");

@@ -21,6 +21,8 @@ public static partial class AnnotatorResponder
         _ when text.Contains("check if a given edit instruction is valid", StringComparison.OrdinalIgnoreCase) => PromptKind.ValidityAndCaption,
         _ when text.Contains("single, uniquely identifiable object", StringComparison.OrdinalIgnoreCase) => PromptKind.ProminentObject,
         _ when text.Contains("background captions for the object", StringComparison.OrdinalIgnoreCase) => PromptKind.BackgroundSuggestions,
+        _ when text.Contains(VieScoreResponder.SemanticConsistencyMarker, StringComparison.OrdinalIgnoreCase) => PromptKind.VieSemanticConsistency,
+        _ when text.Contains(VieScoreResponder.PerceptualQualityMarker, StringComparison.OrdinalIgnoreCase) => PromptKind.ViePerceptualQuality,
         _ => PromptKind.Unknown,
     };
 
@@ -30,7 +32,9 @@ public static partial class AnnotatorResponder
         PromptKind.ValidityAndCaption => Validity(text, images.FirstOrDefault()),
         PromptKind.ProminentObject => Prominence(images.LastOrDefault()),
         PromptKind.BackgroundSuggestions => Backgrounds(text, images.FirstOrDefault()),
-        _ => "I can only answer the ShapesWorld dataset-construction prompts: instruction generation, instruction validity with an edited caption, the prominent-object check, and background suggestions.",
+        PromptKind.VieSemanticConsistency => VieScoreResponder.SemanticConsistency(text, images),
+        PromptKind.ViePerceptualQuality => VieScoreResponder.PerceptualQuality(images.FirstOrDefault()),
+        _ => "I can only answer the ShapesWorld dataset-construction prompts (instruction generation, instruction validity with an edited caption, the prominent-object check, background suggestions) and the VIEScore SC and PQ judge prompts.",
     };
 
     private static string Instructions(string text, AnnotatorImage? image)

@@ -103,7 +103,7 @@ public sealed class AnnotatorServer : IAsyncDisposable
         try
         {
             using var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
-            input = ChatRequestReader.Read(doc.RootElement, _options.Registry);
+            input = ChatRequestReader.Read(doc.RootElement, _options.Registry, _options.Parser);
         }
         catch (Exception ex) when (ex is JsonException or FormatException)
         {

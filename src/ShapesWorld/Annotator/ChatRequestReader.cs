@@ -13,7 +13,7 @@ public static class ChatRequestReader
 {
     public sealed record ChatInput(string Model, string Text, IReadOnlyList<AnnotatorImage> Images, int PromptTokens, bool Stream);
 
-    public static ChatInput Read(JsonElement body, SceneRegistry registry)
+    public static ChatInput Read(JsonElement body, SceneRegistry registry, IImageParser? parser = null)
     {
         if (!body.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
             throw new FormatException("The request has no 'messages' array.");
@@ -39,7 +39,7 @@ public static class ChatRequestReader
                 else if (type == "image_url" && part.TryGetProperty("image_url", out var iu))
                 {
                     string url = iu.ValueKind == JsonValueKind.String ? iu.GetString()! : iu.TryGetProperty("url", out var u) ? u.GetString() ?? "" : "";
-                    var image = ReadImage(url, registry);
+                    var image = ReadImage(url, registry, parser);
                     images.Add(image);
                     tokens += ImageTokens(image);
                 }
@@ -56,7 +56,7 @@ public static class ChatRequestReader
     public static int ImageTokens(AnnotatorImage image) =>
         image.Width == 0 ? 64 : ((image.Width + 27) / 28) * ((image.Height + 27) / 28) + 2;
 
-    private static AnnotatorImage ReadImage(string url, SceneRegistry registry)
+    private static AnnotatorImage ReadImage(string url, SceneRegistry registry, IImageParser? parser)
     {
         int comma = url.IndexOf(',');
         if (!url.StartsWith("data:", StringComparison.Ordinal) || comma < 0 || !url[..comma].EndsWith(";base64", StringComparison.Ordinal))
@@ -64,7 +64,8 @@ public static class ChatRequestReader
         try
         {
             var (rgb, w, h) = PngCodec.Decode(Convert.FromBase64String(url[(comma + 1)..]));
-            return new AnnotatorImage(w, h, registry.Find(rgb, w, h));
+            var known = registry.Find(rgb, w, h);
+            return new AnnotatorImage(w, h, known, known is null ? parser?.Parse(rgb, w, h) : null) { Rgb = rgb };
         }
         catch (FormatException)
         {

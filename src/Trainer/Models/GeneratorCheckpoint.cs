@@ -70,6 +70,30 @@ public static class GeneratorCheckpoint
         return (dit, text, config);
     }
 
+    /// <summary>
+    /// Loads the weights at <paramref name="path"/> into existing modules (e.g. to resume training); the
+    /// stored vocabulary must equal the encoder's, or token ids would mean other words.
+    /// </summary>
+    public static GeneratorConfig LoadInto(string path, DiT dit, ShapesTextEncoder text)
+    {
+        var config = ReadConfig(path);
+        if (!config.Vocabulary.SequenceEqual(text.Tokenizer.Words))
+            throw new InvalidDataException($"{path} was trained with another vocabulary ({config.Vocabulary.Count} words, this encoder has {text.Tokenizer.Words.Count}).");
+        var state = Safetensors.LoadStateDict(path);
+        try
+        {
+            using var _ = no_grad();
+            LoadPart(dit, state, "dit.", path);
+            LoadPart(text, state, "text.", path);
+        }
+        finally
+        {
+            foreach (var tensor in state.Values)
+                tensor.Dispose();
+        }
+        return config;
+    }
+
     static void LoadPart(nn.Module module, Dictionary<string, Tensor> state, string prefix, string path)
     {
         var part = state.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using NpEdit.Trainer.Models.Text;
 
 namespace NpEdit.Trainer.Models;
@@ -11,4 +12,6 @@ namespace NpEdit.Trainer.Models;
 /// <param name="Text">Resolved text encoder config.</param>
 /// <param name="Vocabulary">The tokenizer's words in id order.</param>
 /// <param name="Step">Training steps done when saved.</param>
-public sealed record GeneratorConfig(string Preset, DiTConfig DiT, TextEncoderConfig Text, IReadOnlyList<string> Vocabulary, long Step = 0);
+/// <param name="Training">The resolved config of the run that trained these weights (null when unknown).</param>
+public sealed record GeneratorConfig(
+    string Preset, DiTConfig DiT, TextEncoderConfig Text, IReadOnlyList<string> Vocabulary, long Step = 0, JsonObject? Training = null);

@@ -16,7 +16,7 @@ public static class ModelPresets
     /// <summary>The CPU demo: 32 px with 4 px patches (64 tokens), about 2.8M parameters.</summary>
     public static ModelPreset ShapesS { get; } = new("shapes-s",
         new DiTConfig { ImageSize = 32, PatchSize = 4, HiddenSize = 192, Depth = 6, NumHeads = 6, TextDim = 128 },
-        new TextEncoderConfig { Dim = 128, Depth = 2, NumHeads = 4, MaxTokens = 16 });
+        new TextEncoderConfig { Dim = 128, Depth = 2, NumHeads = 4, MaxTokens = 24 });
 
     /// <summary>GPU: 64 px with 2 px patches (1024 tokens), about 38M parameters.</summary>
     public static ModelPreset ShapesM { get; } = new("shapes-m",

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Models.Text;
 using NpEdit.Trainer.Sampling;
@@ -10,21 +12,28 @@ namespace NpEdit.Trainer.Pretraining;
 /// <summary>
 /// Pretrains G_init (DiT + ShapesWorld text encoder, trained together) by flow matching on
 /// image–caption batches: x_t = (1−t)·x + t·ε with logit-normal t, loss ‖v_θ(x_t, t, c) − (ε − x)‖²,
-/// captions dropped to the empty prompt with probability p for classifier-free guidance.
-/// This is the library entry point; the CLI adds the run row, checkpoints cadence and progress.
+/// captions dropped to the empty prompt with probability p for classifier-free guidance, and an EMA of
+/// the weights for sampling. Every random draw (time, noise, dropout, and the caller's batch picks
+/// through <see cref="Generator"/>) comes from one seeded generator whose state is checkpointed, so a
+/// resumed run continues the same stream. The CLI and the job add the run row, cadence and progress.
 /// </summary>
 public sealed class T2IPretrainer : IDisposable
 {
+    const string WeightsFile = "generator.safetensors";
+    const string RawWeightsFile = "train.safetensors";
+    const string OptimizerFile = "optimizer.bin";
+    const string StateFile = "state.json";
+
     readonly T2IPretrainConfig config;
     readonly DiT dit;
     readonly ShapesTextEncoder text;
+    readonly DiT? emaDit;
+    readonly ShapesTextEncoder? emaText;
     readonly IAutoencoder autoencoder;
     readonly Device device;
     readonly AdamW optimizer;
-    readonly optim.lr_scheduler.LRScheduler scheduler;
     readonly Parameter[] parameters;
-    readonly Generator generator;
-    readonly Random captionDropout;
+    readonly torch.Generator generator;
 
     /// <param name="config">Settings (validated here).</param>
     /// <param name="vocabulary">The words the text encoder knows (ShapesWorld's vocabulary).</param>
@@ -42,12 +51,20 @@ public sealed class T2IPretrainer : IDisposable
         // Move before building the optimizer: module.to() replaces Parameter objects (TorchSharp #1455).
         dit.to(this.device);
         text.to(this.device);
+        if (config.EmaDecay > 0)
+        {
+            emaDit = new DiT(config.Model.DiT);
+            emaText = new ShapesTextEncoder(config.Model.Text, vocabulary);
+            emaDit.to(this.device);
+            emaText.to(this.device);
+            CopyWeights(dit, emaDit);
+            CopyWeights(text, emaText);
+            foreach (var p in emaDit.parameters().Concat(emaText.parameters()))
+                p.requires_grad = false;
+        }
         parameters = [.. dit.parameters(), .. text.parameters()];
         optimizer = optim.AdamW(parameters, lr: config.LearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
-        var warmup = Math.Max(1, config.WarmupSteps);
-        scheduler = optim.lr_scheduler.LambdaLR(optimizer, step => Math.Min(1.0, (step + 1.0) / warmup));
-        generator = new Generator((ulong)config.Seed, this.device);
-        captionDropout = new Random(config.Seed);
+        generator = new torch.Generator((ulong)config.Seed, this.device);
     }
 
     /// <summary>The resolved settings.</summary>
@@ -58,6 +75,15 @@ public sealed class T2IPretrainer : IDisposable
 
     /// <summary>The text encoder being trained.</summary>
     public ShapesTextEncoder TextEncoder => text;
+
+    /// <summary>The weights used for sampling and saved as G_init: the EMA when enabled, else the trained ones.</summary>
+    public (DiT DiT, ShapesTextEncoder Text) SamplingModel => (emaDit ?? dit, emaText ?? text);
+
+    /// <summary>The training device.</summary>
+    public Device Device => device;
+
+    /// <summary>The seeded generator behind every random draw of training; callers draw batch indices from it too.</summary>
+    public torch.Generator Generator => generator;
 
     /// <summary>Optimizer steps taken (skipped steps included).</summary>
     public long Step { get; private set; }
@@ -92,10 +118,14 @@ public sealed class T2IPretrainer : IDisposable
         using var scope = NewDisposeScope();
         dit.train();
         text.train();
+        var lr = LearningRateAt(Step);
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = lr;
 
         var x = autoencoder.Encode(batch.Images.to(float32, device));                         // (N, C, H, W)
         var n = x.shape[0];
-        var captions = batch.Captions.Select(c => captionDropout.NextDouble() < config.CaptionDropout ? "" : c).ToArray();
+        var drop = rand(n, generator: generator, device: device).lt(config.CaptionDropout).cpu().data<bool>().ToArray();
+        var captions = batch.Captions.Select((caption, i) => drop[i] ? "" : caption).ToArray();
         var c = text.Encode(captions, device);                                                // (N, L, Dt), (N, L)
         var t = FlowMatching.SampleLogitNormal(n, config.LogitNormalMean, config.LogitNormalStd, device, generator); // (N,)
         var noise = randn(x.shape, device: device, generator: generator);                    // ε
@@ -106,12 +136,12 @@ public sealed class T2IPretrainer : IDisposable
         optimizer.zero_grad();
         loss.backward();
         var gradNorm = nn.utils.clip_grad_norm_(parameters, config.GradClip);
-        var lr = optimizer.ParamGroups.First().LearningRate;
+        // A non-finite norm would poison the weights and the EMA: skip the update, keep the step count (NP-Edit repo's guard).
         var skipped = !double.IsFinite(gradNorm);
         if (!skipped)
         {
             optimizer.step();
-            scheduler.step();
+            UpdateEma();
         }
         Step++;
         return new Dictionary<string, double>
@@ -123,29 +153,114 @@ public sealed class T2IPretrainer : IDisposable
         };
     }
 
+    /// <summary>Linear warm-up to the peak learning rate, constant after; a function of the step so a resume needs no scheduler state.</summary>
+    public double LearningRateAt(long step) =>
+        config.LearningRate * Math.Min(1.0, (step + 1.0) / Math.Max(1, config.WarmupSteps));
+
     /// <summary>
     /// Samples images for <paramref name="captions"/> with the Euler sampler and CFG against
-    /// <paramref name="negativePrompt"/> (the empty prompt = unconditional); returns (N, 3, H, W) in [−1, 1] on the CPU.
+    /// <paramref name="negativePrompt"/> (the empty prompt = unconditional), using the EMA weights when
+    /// enabled; returns (N, 3, H, W) in [−1, 1] on the CPU.
     /// </summary>
     public Tensor Sample(IReadOnlyList<string> captions, int steps = 20, double guidanceScale = 3.0, string negativePrompt = "", long seed = 0)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        dit.eval();
-        text.eval();
-        var cond = text.Encode(captions, device);
-        var neg = text.Encode(Enumerable.Repeat(negativePrompt, captions.Count).ToArray(), device);
+        var (model, encoder) = SamplingModel;
+        model.eval();
+        encoder.eval();
+        var cond = encoder.Encode(captions, device);
+        var neg = encoder.Encode(Enumerable.Repeat(negativePrompt, captions.Count).ToArray(), device);
         var shape = new long[] { captions.Count, config.Model.DiT.InChannels, config.Model.DiT.ImageSize, config.Model.DiT.ImageSize };
-        var noise = randn(shape, device: device, generator: new Generator((ulong)seed, device));
+        using var noiseGenerator = new torch.Generator((ulong)seed, device);
+        var noise = randn(shape, device: device, generator: noiseGenerator);
         var x0 = EulerSampler.Sample(
-            (x, t) => dit.call(x, t, cond.Tokens, cond.Mask, null), noise, steps,
-            negative: (x, t) => dit.call(x, t, neg.Tokens, neg.Mask, null), guidanceScale: guidanceScale);
+            (x, t) => model.call(x, t, cond.Tokens, cond.Mask, null), noise, steps,
+            negative: (x, t) => model.call(x, t, neg.Tokens, neg.Mask, null), guidanceScale: guidanceScale);
         return autoencoder.Decode(x0).clamp(-1, 1).cpu().MoveToOuterDisposeScope();
     }
 
-    /// <summary>Saves a safetensors checkpoint with the resolved config next to it (<see cref="GeneratorCheckpoint"/>).</summary>
-    public void Save(string path) =>
-        GeneratorCheckpoint.Save(path, dit, text, new GeneratorConfig(config.Model.Name, config.Model.DiT, config.Model.Text, text.Tokenizer.Words, Step));
+    /// <summary>Saves the sampling weights (EMA when enabled) as a G_init checkpoint with the resolved config next to it (<see cref="GeneratorCheckpoint"/>).</summary>
+    public void Save(string path, JsonObject? trainingConfig = null)
+    {
+        var (model, encoder) = SamplingModel;
+        GeneratorCheckpoint.Save(path, model, encoder, GeneratorConfigAt(trainingConfig));
+    }
+
+    /// <summary>
+    /// Writes everything a resume needs into <paramref name="directory"/>: G_init (<c>generator.safetensors</c>),
+    /// the raw trained weights when EMA is on, the AdamW moments, and last <c>state.json</c> (step and
+    /// generator state), whose presence marks the checkpoint complete.
+    /// </summary>
+    /// <returns>The G_init weights file.</returns>
+    public string SaveCheckpoint(string directory, JsonObject? trainingConfig = null)
+    {
+        Directory.CreateDirectory(directory);
+        var weights = Path.Combine(directory, WeightsFile);
+        Save(weights, trainingConfig);
+        if (emaDit is not null)
+            GeneratorCheckpoint.Save(Path.Combine(directory, RawWeightsFile), dit, text, GeneratorConfigAt(trainingConfig));
+        optimizer.save_state_dict(Path.Combine(directory, OptimizerFile));
+        using var state = generator.get_state();
+        var json = new JsonObject
+        {
+            ["step"] = Step,
+            ["generator_state"] = Convert.ToBase64String(state.cpu().data<byte>().ToArray()),
+        };
+        var temp = Path.Combine(directory, StateFile + ".tmp");
+        File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, Path.Combine(directory, StateFile), overwrite: true);
+        return weights;
+    }
+
+    /// <summary>True when <paramref name="directory"/> holds a complete checkpoint written by <see cref="SaveCheckpoint"/>.</summary>
+    public static bool IsCheckpoint(string directory) => File.Exists(Path.Combine(directory, StateFile));
+
+    /// <summary>The G_init weights file of a checkpoint folder.</summary>
+    public static string WeightsPath(string directory) => Path.Combine(directory, WeightsFile);
+
+    /// <summary>Restores weights, EMA, optimizer moments, step and generator state from a checkpoint folder.</summary>
+    /// <exception cref="FileNotFoundException">The folder holds no complete checkpoint.</exception>
+    public void LoadCheckpoint(string directory)
+    {
+        if (!IsCheckpoint(directory))
+            throw new FileNotFoundException($"{directory} holds no complete checkpoint ({StateFile} is missing).", Path.Combine(directory, StateFile));
+        if (emaDit is not null)
+        {
+            GeneratorCheckpoint.LoadInto(Path.Combine(directory, RawWeightsFile), dit, text);
+            GeneratorCheckpoint.LoadInto(Path.Combine(directory, WeightsFile), emaDit, emaText!);
+        }
+        else
+        {
+            GeneratorCheckpoint.LoadInto(Path.Combine(directory, WeightsFile), dit, text);
+        }
+        optimizer.load_state_dict(Path.Combine(directory, OptimizerFile));
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, StateFile)))!.AsObject();
+        Step = json["step"]!.GetValue<long>();
+        using var state = tensor(Convert.FromBase64String(json["generator_state"]!.GetValue<string>()), dtype: uint8);
+        generator.set_state(state);
+    }
+
+    GeneratorConfig GeneratorConfigAt(JsonObject? trainingConfig) =>
+        new(config.Model.Name, config.Model.DiT, config.Model.Text, text.Tokenizer.Words, Step, trainingConfig?.DeepClone().AsObject());
+
+    /// <summary>θ_ema ← d·θ_ema + (1−d)·θ, in place under no_grad (in-place keeps the EMA tensors out of the step's DisposeScope).</summary>
+    void UpdateEma()
+    {
+        if (emaDit is null)
+            return;
+        using var _ = no_grad();
+        var d = config.EmaDecay;
+        foreach (var (ema, live) in emaDit.parameters().Concat(emaText!.parameters()).Zip(parameters))
+            ema.mul_(d).add_(live, alpha: 1 - d);
+    }
+
+    static void CopyWeights(nn.Module from, nn.Module to)
+    {
+        using var _ = no_grad();
+        foreach (var (target, source) in to.parameters().Zip(from.parameters()))
+            target.copy_(source);
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -154,5 +269,7 @@ public sealed class T2IPretrainer : IDisposable
         generator.Dispose();
         dit.Dispose();
         text.Dispose();
+        emaDit?.Dispose();
+        emaText?.Dispose();
     }
 }

@@ -72,12 +72,46 @@ public sealed class T2IPretrainerFacts : IDisposable
         var reference = randn(2, 3, 16, 16);
         var t = tensor(new[] { 0.3f, 0.9f });
         var captions = new[] { "a red circle", "remove the blue square" };
-        trainer.Model.eval();
-        trainer.TextEncoder.eval();
-        var before = trainer.TextEncoder.Encode(captions, CPU);
+        var (savedDit, savedText) = trainer.SamplingModel;
+        savedDit.eval();
+        savedText.eval();
+        var before = savedText.Encode(captions, CPU);
         var after = text.Encode(captions, CPU);
         Assert.True(before.Tokens.Equals(after.Tokens));
-        Assert.True(trainer.Model.call(x, t, before.Tokens, before.Mask, reference).Equals(dit.call(x, t, after.Tokens, after.Mask, reference)));
+        Assert.True(savedDit.call(x, t, before.Tokens, before.Mask, reference).Equals(dit.call(x, t, after.Tokens, after.Mask, reference)));
+    }
+
+    [Fact]
+    public void LoadCheckpoint_ContinuesTheSameRun_AsIfNeverStopped()
+    {
+        var batch = new ImageCaptionBatch(TinyModels.Squares(4, 16), TinyModels.Captions(4));
+        var checkpoint = Path.Combine(_dir, "step-2");
+        using var original = new T2IPretrainer(Tiny(4), TinyModels.Vocabulary);
+        original.Run([batch, batch], (_, _) => { });
+        original.SaveCheckpoint(checkpoint);
+        var continued = new List<double>();
+        original.Run([batch, batch], (_, m) => continued.Add(m["loss"]));
+
+        torch.manual_seed(99); // different initial weights: everything must come from the checkpoint
+        using var resumed = new T2IPretrainer(Tiny(4), TinyModels.Vocabulary);
+        resumed.LoadCheckpoint(checkpoint);
+        var afterResume = new List<double>();
+        resumed.Run([batch, batch], (_, m) => afterResume.Add(m["loss"]));
+
+        Assert.Equal(4, resumed.Step);
+        Assert.Equal(continued, afterResume);
+        using var a = original.Sample(["a red square"], steps: 2, seed: 3);
+        using var b = resumed.Sample(["a red square"], steps: 2, seed: 3);
+        Assert.True(a.Equals(b));
+    }
+
+    [Fact]
+    public void LoadCheckpoint_Throws_WhenTheFolderHasNoCompleteCheckpoint()
+    {
+        using var trainer = new T2IPretrainer(Tiny(1), TinyModels.Vocabulary);
+
+        var e = Assert.Throws<FileNotFoundException>(() => trainer.LoadCheckpoint(_dir));
+        Assert.Contains("state.json", e.Message);
     }
 
     [Fact]

@@ -1,0 +1,78 @@
+// DatasetBuilder throughput: a full build (local + customization pipelines, shards, manifest) against the ShapesWorld
+// annotator answering every request after a fixed latency. Goal (issue 6): with --latency-ms 200 and 64 requests in
+// flight, at least 90% of 64 / 0.2 s = 320 requests/s, and the platform's CPU time per request.
+// The annotator runs in a child process (this program with 'serve'), so this process's CPU time is the platform's.
+using System.Diagnostics;
+using System.Globalization;
+using NpEdit.Core.Config;
+using NpEdit.Core.Config.Dataset;
+using NpEdit.Core.Database;
+using NpEdit.DatasetBuilder;
+using NpEdit.ShapesWorld.Annotator;
+using NpEdit.ShapesWorld.Corpus;
+
+if (args.Length > 0 && args[0] == "serve")
+{
+    // Child: the annotator on a given port, recognising the corpus images.
+    var registry = new SceneRegistry();
+    await registry.LoadDirectoryAsync(args[2]);
+    await using var server = await AnnotatorServer.StartAsync(new AnnotatorOptions(registry)
+    {
+        Port = int.Parse(args[1], CultureInfo.InvariantCulture),
+        LatencyMs = int.Parse(args[3], CultureInfo.InvariantCulture),
+    });
+    Console.WriteLine("ready");
+    await Console.In.ReadLineAsync();
+    return 0;
+}
+
+var images = Option("--images", 1500);
+var latencyMs = Option("--latency-ms", 200);
+var inFlight = Option("--in-flight", 64);
+var port = Option("--port", 18931);
+var work = Path.Combine(Path.GetTempPath(), $"npedit-dataset-bench-{Guid.NewGuid():N}");
+var corpus = Path.Combine(work, "corpus");
+await CorpusWriter.WriteAsync(new CorpusOptions(images, 64, 11, corpus) { RowsPerShard = 500 });
+
+using var annotator = Process.Start(new ProcessStartInfo(Environment.ProcessPath!,
+    ["serve", port.ToString(CultureInfo.InvariantCulture), corpus, latencyMs.ToString(CultureInfo.InvariantCulture)])
+{
+    RedirectStandardInput = true, RedirectStandardOutput = true,
+})!;
+if (await annotator.StandardOutput.ReadLineAsync() != "ready")
+    throw new InvalidOperationException("The annotator child did not start; is the port free? Pass --port.");
+
+await using var dataSource = await NpEditDatabase.OpenAsync();
+var config = ConfigLoader.Resolve<DatasetConfig>(null, sets:
+[
+    $"name=bench-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..40], $"output_dir={Path.Combine(work, "out")}",
+    "input.kind=shapes_world", $"input.path={corpus}", "input.images_per_unit=500",
+    $"vlm.endpoints=shapesworld-annotator@http://127.0.0.1:{port}/v1", $"vlm.max_in_flight_per_endpoint={inFlight}",
+    // A fresh seed: no reply is in the cache, every request goes to the annotator.
+    $"vlm.seed={Random.Shared.NextInt64(1, long.MaxValue)}",
+]);
+using var build = new DatasetBuild(dataSource, new DatasetBuildOptions { ConcurrentUnits = 2 });
+var id = await build.PrepareAsync(config);
+var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+var clock = Stopwatch.StartNew();
+var status = await build.BuildAsync(id);
+clock.Stop();
+var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+var sent = build.StatsFor(id)!.Attempts;
+var goal = inFlight / (latencyMs / 1000.0);
+Console.WriteLine($"images {images}, rows {status.Rows}, requests sent {sent}, wall {clock.Elapsed.TotalSeconds:F1} s");
+Console.WriteLine($"throughput {sent / clock.Elapsed.TotalSeconds:F1} req/s = {sent / clock.Elapsed.TotalSeconds / goal:P1} of {goal:F0} req/s " +
+                  $"({inFlight} in flight, {latencyMs} ms latency)");
+Console.WriteLine($"mean request latency {status.MeanLatencyMs:F0} ms (annotator latency {latencyMs} ms); machine load {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"platform CPU {cpuUsed.TotalSeconds:F1} s = {cpuUsed.TotalMilliseconds / sent:F2} ms per request " +
+                  $"(this process: dispatch, cache, image prep, parsing, shards, manifest; PostgreSQL's own CPU not included)");
+await annotator.StandardInput.WriteLineAsync();
+await annotator.WaitForExitAsync();
+Directory.Delete(work, recursive: true);
+return 0;
+
+int Option(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Globalization;
+using NpEdit.Evaluator.Oracle;
+using NpEdit.ShapesWorld.Rendering;
+using NpEdit.Trainer.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Times the oracle's parts on this machine: rendering a batch, one training step (forward + backward + AdamW),
+// and parsing (forward only). Usage: dotnet run -c Release --project bench/Oracle.Bench -- [--steps N] [--batch B]
+int steps = 10, batch = 32;
+for (int i = 0; i + 1 < args.Length; i += 2)
+{
+    if (args[i] == "--steps") steps = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    else if (args[i] == "--batch") batch = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    else throw new ArgumentException($"Unknown option {args[i]}; use --steps N and --batch B.");
+}
+
+TorchRuntime.Initialize(DeviceSpec.Cpu);
+var config = new OracleTrainConfig { Steps = steps + 2, BatchSize = batch };
+using var trainer = new OracleTrainer(config);
+Console.WriteLine($"threads {get_num_threads()}, batch {batch}, resolution {config.Model.Resolution}, crop {config.Model.CropSize}, parameters {trainer.Network.parameters().Sum(p => p.numel())}");
+
+var render = Stopwatch.StartNew();
+for (int i = 0; i < batch * steps; i++) Renderer.Render(OracleScenes.Training(i).Scene, config.Model.Resolution);
+double renderMs = render.Elapsed.TotalMilliseconds / steps;
+
+trainer.TrainStep();
+trainer.TrainStep();
+var train = Stopwatch.StartNew();
+for (int i = 0; i < steps; i++) trainer.TrainStep();
+double trainMs = train.Elapsed.TotalMilliseconds / steps;
+
+using var parser = new SceneParser(trainer.Network);
+var images = Enumerable.Range(0, batch).Select(i => RgbImage.Render(OracleScenes.HeldOut(i).Scene, config.Model.Resolution)).ToArray();
+parser.Parse(images);
+var parse = Stopwatch.StartNew();
+for (int i = 0; i < steps; i++) parser.Parse(images);
+double parseMs = parse.Elapsed.TotalMilliseconds / steps;
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"render {renderMs:F1} ms/batch | train step {trainMs:F0} ms ({batch * 1000 / trainMs:F0} img/s, render included) | parse {parseMs:F0} ms/batch ({batch * 1000 / parseMs:F0} img/s)"));

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace NpEdit.Evaluator.Oracle;
+
+/// <summary>
+/// Saves and loads the scene parser as one safetensors file (TorchSharp.PyBridge, readable from Python) plus
+/// <c>&lt;name&gt;.config.json</c> holding <see cref="OracleCheckpointFile"/>; both written through a temp file and a rename.
+/// </summary>
+public static class OracleCheckpoint
+{
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static string ConfigPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".config.json");
+
+    public static void Save(string path, SceneParserNet net, OracleTrainingRecord record)
+    {
+        var state = net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        using (var stream = File.Create(temp))
+            Safetensors.SaveStateDict(stream, state);
+        foreach (var tensor in state.Values) tensor.Dispose();
+        var configTemp = ConfigPath(path) + ".tmp";
+        File.WriteAllText(configTemp, JsonSerializer.Serialize(new OracleCheckpointFile(OracleCheckpointFile.CurrentFormat, net.Config, record), Json));
+        File.Move(temp, path, overwrite: true);
+        File.Move(configTemp, ConfigPath(path), overwrite: true);
+    }
+
+    public static OracleCheckpointFile ReadConfig(string path)
+    {
+        var configPath = ConfigPath(path);
+        if (!File.Exists(configPath))
+            throw new FileNotFoundException($"{configPath} not found; an oracle checkpoint is the .safetensors file written by 'npedit oracle train' plus its .config.json.", configPath);
+        var file = JsonSerializer.Deserialize<OracleCheckpointFile>(File.ReadAllText(configPath), Json)
+            ?? throw new InvalidDataException($"{configPath} holds no oracle config.");
+        if (file.Format != OracleCheckpointFile.CurrentFormat)
+            throw new InvalidDataException($"{configPath} has format '{file.Format}', expected '{OracleCheckpointFile.CurrentFormat}'; retrain with 'npedit oracle train'.");
+        return file;
+    }
+
+    /// <summary>Rebuilds the network from the config and loads the weights; every key must match.</summary>
+    public static SceneParser Load(string path, Device? device = null)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Oracle weights {path} not found; train them with 'npedit oracle train --out {path}'.", path);
+        var file = ReadConfig(path);
+        var net = new SceneParserNet(file.Model);
+        var state = Safetensors.LoadStateDict(path);
+        try
+        {
+            var (missing, unexpected) = net.load_state_dict(state, strict: false);
+            if (missing.Count > 0 || unexpected.Count > 0)
+                throw new InvalidDataException($"{path} does not match its config: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");
+        }
+        finally
+        {
+            foreach (var tensor in state.Values) tensor.Dispose();
+        }
+        return new SceneParser(net, device);
+    }
+}

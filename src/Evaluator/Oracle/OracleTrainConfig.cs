@@ -1,0 +1,37 @@
+namespace NpEdit.Evaluator.Oracle;
+
+/// <summary>Settings for training the scene parser on ShapesWorld renders (all defaults live here).</summary>
+public sealed record OracleTrainConfig
+{
+    public OracleConfig Model { get; init; } = new();
+
+    /// <summary>Optimizer steps; each renders <see cref="BatchSize"/> fresh scenes, so no render is seen twice.</summary>
+    public int Steps { get; init; } = 1500;
+
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Peak AdamW learning rate, reached after <see cref="WarmupSteps"/> and decayed by a cosine to 1% at the end.</summary>
+    public double LearningRate { get; init; } = 3e-3;
+
+    public int WarmupSteps { get; init; } = 50;
+
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Share of training images that get Gaussian pixel noise (σ up to <see cref="MaxNoise"/> in [−1, 1] units), so generated outputs parse too.</summary>
+    public double NoiseFraction { get; init; } = 0.25;
+
+    public double MaxNoise { get; init; } = 0.08;
+
+    /// <summary>Seed of weight initialisation and noise draws; the scenes come from the fixed oracle seed range.</summary>
+    public int Seed { get; init; } = 0;
+
+    public OracleTrainConfig Validate()
+    {
+        Model.Validate();
+        if (Steps < 0 || WarmupSteps < 0) throw new ArgumentException($"Steps ({Steps}) and warm-up steps ({WarmupSteps}) must not be negative.");
+        if (BatchSize < 1) throw new ArgumentException($"Batch size must be at least 1 (got {BatchSize}).");
+        if (LearningRate <= 0) throw new ArgumentException($"Learning rate must be positive (got {LearningRate}).");
+        if (NoiseFraction is < 0 or > 1 || MaxNoise < 0) throw new ArgumentException($"Noise fraction ({NoiseFraction}) must lie in [0, 1] and max noise ({MaxNoise}) must not be negative.");
+        return this;
+    }
+}

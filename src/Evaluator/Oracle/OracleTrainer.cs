@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using NpEdit.ShapesWorld.Rendering;
+using NpEdit.ShapesWorld.Scenes;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NpEdit.Evaluator.Oracle;
+
+/// <summary>
+/// Trains the scene parser with supervised scene labels on fresh renders from the oracle seed range
+/// (<see cref="OracleScenes"/>). The result is an evaluation instrument: it is never part of editor training.
+/// </summary>
+public sealed class OracleTrainer : IDisposable
+{
+    readonly OracleTrainConfig config;
+    readonly SceneParserNet net;
+    readonly Device device;
+    readonly AdamW optimizer;
+    readonly optim.lr_scheduler.LRScheduler scheduler;
+    readonly Generator generator;
+    readonly Random noiseDraws;
+
+    public OracleTrainer(OracleTrainConfig config, Device? device = null)
+    {
+        this.config = config.Validate();
+        this.device = device ?? CPU;
+        manual_seed(config.Seed);
+        net = new SceneParserNet(config.Model);
+        // Move before building the optimizer: module.to() replaces Parameter objects (TorchSharp #1455).
+        net.to(this.device);
+        optimizer = optim.AdamW(net.parameters(), lr: config.LearningRate, weight_decay: config.WeightDecay);
+        int steps = Math.Max(1, config.Steps), warmup = Math.Max(1, config.WarmupSteps);
+        scheduler = optim.lr_scheduler.LambdaLR(optimizer, step => step < warmup
+            ? (step + 1.0) / warmup
+            : 0.01 + 0.99 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1.0, (step - warmup) / (double)Math.Max(1, steps - warmup)))));
+        generator = new Generator((ulong)config.Seed, this.device);
+        noiseDraws = new Random(config.Seed);
+    }
+
+    public OracleTrainConfig Config => config;
+
+    public SceneParserNet Network => net;
+
+    public long Step { get; private set; }
+
+    /// <summary>Wall-clock seconds spent in <see cref="TrainStep"/> so far.</summary>
+    public double TrainSeconds { get; private set; }
+
+    /// <summary>Runs until <see cref="OracleTrainConfig.Steps"/> steps are done, reporting each step's metrics.</summary>
+    public void Run(Action<long, IReadOnlyDictionary<string, double>> sink, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        while (Step < config.Steps)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var metrics = TrainStep();
+            sink(Step, metrics);
+        }
+    }
+
+    /// <summary>One step on a batch of fresh renders, inside its own DisposeScope; returns loss and lr.</summary>
+    public IReadOnlyDictionary<string, double> TrainStep()
+    {
+        var clock = Stopwatch.StartNew();
+        var scenes = new Scene[config.BatchSize];
+        var images = new RgbImage[config.BatchSize];
+        int resolution = config.Model.Resolution;
+        for (int i = 0; i < scenes.Length; i++)
+        {
+            scenes[i] = OracleScenes.Training(Step * config.BatchSize + i).Scene;
+            images[i] = new RgbImage(Renderer.Render(scenes[i], resolution), resolution, resolution);
+        }
+
+        using var scope = NewDisposeScope();
+        net.train();
+        var input = AddNoise(OracleInput.ToTensor(images, resolution, device));
+        var targets = SceneTargets.Build(scenes, device);
+        var loss = OracleLoss.Compute(net.call(input), targets);
+        optimizer.zero_grad();
+        loss.backward();
+        var lr = optimizer.ParamGroups.First().LearningRate;
+        optimizer.step();
+        scheduler.step();
+        Step++;
+        TrainSeconds += clock.Elapsed.TotalSeconds;
+        return new Dictionary<string, double> { ["loss"] = loss.item<float>(), ["lr"] = lr };
+    }
+
+    /// <summary>Gaussian noise on a random share of the batch, each image with its own σ.</summary>
+    private Tensor AddNoise(Tensor input)
+    {
+        if (config.NoiseFraction <= 0 || config.MaxNoise <= 0) return input;
+        var sigma = new float[input.shape[0]];
+        for (int i = 0; i < sigma.Length; i++)
+            sigma[i] = noiseDraws.NextDouble() < config.NoiseFraction ? (float)(noiseDraws.NextDouble() * config.MaxNoise) : 0f;
+        var scale = tensor(sigma, [sigma.Length, 1, 1, 1], device: device);
+        return input + randn(input.shape, device: device, generator: generator) * scale;
+    }
+
+    public void Save(string path, OracleTrainingRecord record) => OracleCheckpoint.Save(path, net, record);
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        generator.Dispose();
+        net.Dispose();
+    }
+}

@@ -1,0 +1,63 @@
+using NpEdit.ShapesWorld.Scenes;
+
+namespace NpEdit.Evaluator.Oracle;
+
+/// <summary>
+/// Rotational symmetry of each shape, as ShapesWorld draws it (a test checks this table against
+/// <c>EditApplier.LooksSame</c>). Only the rotation modulo 360/order is visible, so the oracle predicts and
+/// compares that canonical angle.
+/// </summary>
+public static class ShapeSymmetry
+{
+    /// <summary>Rotational symmetry order; 0 means every rotation looks the same (the circle).</summary>
+    public static int Order(ShapeKind shape) => shape switch
+    {
+        ShapeKind.Circle => 0,
+        ShapeKind.Square or ShapeKind.Cross => 4,
+        ShapeKind.Triangle => 3,
+        ShapeKind.Star or ShapeKind.Pentagon => 5,
+        ShapeKind.Hexagon => 6,
+        ShapeKind.Diamond => 2,
+        ShapeKind.Heart or ShapeKind.Crescent or ShapeKind.Arrow => 1,
+        _ => throw new ArgumentOutOfRangeException(nameof(shape)),
+    };
+
+    /// <summary>The visible rotation in degrees, in [0, 360/order); 0 for the circle.</summary>
+    public static int Canonical(ShapeKind shape, int rotation)
+    {
+        int order = Order(shape);
+        if (order == 0) return 0;
+        int period = 360 / order;
+        return ((rotation % period) + period) % period;
+    }
+
+    /// <summary>
+    /// The multiple of 15° in [0, 360) whose visible rotation is closest to <paramref name="canonicalDegrees"/>
+    /// (measured on the symmetry circle), so a parsed scene uses the same angles as sampled ones.
+    /// </summary>
+    public static int Snap(ShapeKind shape, double canonicalDegrees)
+    {
+        int order = Order(shape);
+        if (order == 0) return 0;
+        int best = 0;
+        double bestDistance = double.MaxValue;
+        for (int k = 0; k < 24; k++)
+        {
+            double distance = CircularDistance(order, 15 * k, canonicalDegrees);
+            if (distance < bestDistance - 1e-9)
+            {
+                bestDistance = distance;
+                best = 15 * k;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Angular distance in degrees between two rotations of a shape with symmetry <paramref name="order"/> ≥ 1.</summary>
+    public static double CircularDistance(int order, double a, double b)
+    {
+        double period = 360.0 / order;
+        double d = Math.Abs(a - b) % period;
+        return Math.Min(d, period - d);
+    }
+}

@@ -1,0 +1,116 @@
+using System.CommandLine;
+using NpEdit.Core.Config;
+using NpEdit.Core.Database;
+using NpEdit.ShapesWorld.Rendering;
+using NpEdit.Trainer.Critic;
+using NpEdit.Trainer.Critic.Shapes;
+using NpEdit.Trainer.Runtime;
+using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NpEdit.Jobs.Cli;
+
+/// <summary>
+/// <c>npedit critic ask</c> probes any critic checkpoint with images and a question; <c>npedit pretrain critic</c>
+/// (registered under <see cref="PretrainCommands"/>) trains the ShapesWorld critic.
+/// </summary>
+internal static class CriticCommands
+{
+    public static Command Build()
+    {
+        var critic = new Command("critic", "The VLM critic whose Yes/No answers train the editor (§4.2).");
+        critic.Subcommands.Add(Ask());
+        return critic;
+    }
+
+    private static Command Ask()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A critic .safetensors (from 'npedit pretrain critic') or a Hugging Face LLaVA-OneVision folder.", Required = true };
+        var images = new Option<FileInfo[]>("--image") { Description = "PNG image; give two for [reference, edited] questions (the first is shown first).", Required = true };
+        var question = new Option<string>("--question") { Description = "The question, e.g. \"Answer with a Yes or No if the image has red circle.\"", Required = true };
+        var device = new Option<string>("--device") { Description = "auto, cpu, or cuda[:N].", DefaultValueFactory = _ => "cpu" };
+        var command = new Command("ask", "Print the critic's p(Yes) = σ(ℓ_Yes − ℓ_No) for one question about one or two images.")
+        {
+            checkpoint, images, question, device,
+        };
+        CliAction.Set(command, (parse, ct) =>
+        {
+            var files = parse.GetValue(images)!;
+            if (files.Length is < 1 or > 2)
+                throw new ArgumentException($"Give one or two --image files; got {files.Length}.");
+            var selection = TorchRuntime.Initialize(DeviceSpec.Parse(parse.GetValue(device)));
+            using var scope = NewDisposeScope();
+            using var critic = (LlavaOnevisionCritic)CriticCheckpoint.Load(parse.GetValue(checkpoint)!, selection.Device);
+            var tensors = files.Select(f => ReadPng(f, selection.Device)).ToArray();
+            using var _ = no_grad();
+            var p = critic.ProbabilityYes(tensors.Length == 2 ? tensors[0] : null, tensors[^1], [parse.GetValue(question)!]).item<float>();
+            Console.WriteLine($"p(Yes) = {p:F4}");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary><c>npedit pretrain critic</c>.</summary>
+    public static Command Pretrain()
+    {
+        var output = new Option<FileInfo>("--out") { Description = "Checkpoint to write (its .config.json goes next to it).", DefaultValueFactory = _ => new FileInfo(Path.Combine(".npedit", "critics", "shapes-mini.safetensors")) };
+        var set = new Option<string[]>("--set") { Description = "Override a setting, e.g. --set steps=300 --set batch_size=16 (keys of CriticPretrainConfig in snake case)." };
+        var device = new Option<string>("--device") { Description = "auto (CUDA when it initializes, else CPU), cpu, or cuda[:N].", DefaultValueFactory = _ => "auto" };
+        var command = new Command("critic",
+            "Pretrain the ShapesWorld critic (LLaVA-OneVision architecture, mini preset) on Yes/No presence, edit-verification and " +
+            "identity-preservation questions from ShapesWorld; records a run with held-out accuracy per question family in PostgreSQL.")
+        {
+            output, set, device,
+        };
+        CliAction.Set(command, async (parse, ct) =>
+        {
+            ResolvedConfig<CriticPretrainConfig> resolved;
+            try
+            {
+                resolved = ConfigLoader.Load<CriticPretrainConfig>(null, parse.GetValue(set) ?? []);
+                resolved.Value.Validate();
+            }
+            catch (ConfigException e)
+            {
+                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                return 1;
+            }
+            var selection = TorchRuntime.Initialize(DeviceSpec.Parse(parse.GetValue(device)));
+            await using var dataSource = await NpEditDatabase.OpenAsync(ct);
+            var path = parse.GetValue(output)!.FullName;
+            AnsiConsole.MarkupLine($"pretraining critic [bold]{Markup.Escape(resolved.Value.Preset)}[/] for {resolved.Value.Steps} steps on {Markup.Escape(selection.Device.ToString())}");
+            var progress = new Progress<(long Step, double Loss)>(p =>
+            {
+                if (p.Step % 50 == 0)
+                    Console.WriteLine($"  step {p.Step}/{resolved.Value.Steps} loss {p.Loss:F4}");
+            });
+            var outcome = await new CriticPretrainRun(dataSource).RunAsync(resolved, path, selection.Device, progress, ct);
+            var table = new Table().AddColumns("family", "held-out accuracy");
+            foreach (var family in CriticExample.Families)
+                table.AddRow(family, $"{outcome.Accuracy(family):P1}");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"run [bold]{outcome.RunId}[/]: {outcome.Step} steps in {outcome.TrainSeconds:F0} s; checkpoint {Markup.Escape(outcome.Checkpoint)}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>A PNG as (1, 3, H, W) in [−1, 1].</summary>
+    private static Tensor ReadPng(FileInfo file, Device device)
+    {
+        if (!file.Exists)
+            throw new FileNotFoundException($"Image {file.FullName} not found.", file.FullName);
+        byte[] rgb;
+        int width, height;
+        try
+        {
+            (rgb, width, height) = PngCodec.Decode(File.ReadAllBytes(file.FullName));
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"{file.FullName} cannot be read as a PNG: {e.Message}", e);
+        }
+        return (tensor(rgb, [1, height, width, 3]).to(float32, device).permute(0, 3, 1, 2) / 127.5 - 1).contiguous();
+    }
+}

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using NpEdit.Evaluator.Oracle;
+using NpEdit.Trainer.Runtime;
+using Spectre.Console;
+using TorchSharp;
+
+namespace NpEdit.Jobs.Cli;
+
+/// <summary>
+/// <c>npedit oracle …</c>: train and check the ShapesWorld ground-truth oracle (a scene parser used only to score
+/// ShapesWorld-Bench). Thin: each command calls one public Evaluator API.
+/// </summary>
+internal static class OracleCommands
+{
+    public static Command Build()
+    {
+        var oracle = new Command("oracle", "The ShapesWorld ground-truth oracle: a scene parser that scores edits against the true target scene (evaluation only, never used in training).");
+        oracle.Subcommands.Add(Train());
+        oracle.Subcommands.Add(Check());
+        return oracle;
+    }
+
+    private static Command Train()
+    {
+        var output = new Option<FileInfo>("--out") { Description = "Weights file to write (.safetensors); its .config.json goes next to it.", DefaultValueFactory = _ => new FileInfo("oracle/shapesworld-oracle.safetensors") };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps (each renders --batch fresh scenes).", DefaultValueFactory = _ => new OracleTrainConfig().Steps };
+        var batch = new Option<int>("--batch") { Description = "Scenes per step.", DefaultValueFactory = _ => new OracleTrainConfig().BatchSize };
+        var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => new OracleTrainConfig().LearningRate };
+        var seed = new Option<int>("--seed") { Description = "Seed of weight initialisation and noise augmentation.", DefaultValueFactory = _ => 0 };
+        var evalScenes = new Option<int>("--eval-scenes") { Description = "Held-out scenes to measure accuracy on after training (0 skips it).", DefaultValueFactory = _ => 1000 };
+        var device = DeviceOption();
+        var threads = new Option<int?>("--threads") { Description = "Torch threads (default: NPEDIT_TORCH_THREADS, else all processors)." };
+        var cmd = new Command("train", "Train the scene parser on renders from the oracle seed range (disjoint from corpora and the benchmark) and report held-out accuracy.")
+        {
+            output, steps, batch, lr, seed, evalScenes, device, threads,
+        };
+        CliAction.Set(cmd, (p, ct) =>
+        {
+            var selection = TorchRuntime.Initialize(DeviceSpec.Parse(p.GetValue(device)), p.GetValue(threads));
+            var config = new OracleTrainConfig { Steps = p.GetValue(steps), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), Seed = p.GetValue(seed) }.Validate();
+            var path = p.GetValue(output)!.FullName;
+            AnsiConsole.MarkupLine($"Training the oracle on {Markup.Escape(selection.Device.ToString())} ({torch.get_num_threads()} threads): {config.Steps} steps × {config.BatchSize} scenes at {config.Model.Resolution} px.");
+            using var trainer = new OracleTrainer(config, selection.Device);
+            trainer.Run((step, m) =>
+            {
+                if (step % 25 == 0 || step == config.Steps)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  step {step}/{config.Steps}  loss {m["loss"]:F4}  lr {m["lr"]:E2}  {trainer.TrainSeconds:F0}s"));
+            }, ct);
+            OracleAccuracyReport? report = null;
+            if (p.GetValue(evalScenes) > 0)
+            {
+                using var parser = new SceneParser(trainer.Network, selection.Device);
+                report = OracleAccuracy.Measure(parser, p.GetValue(evalScenes));
+                PrintReport(report);
+            }
+            trainer.Save(path, new OracleTrainingRecord(config, trainer.Step, Math.Round(trainer.TrainSeconds, 1), torch.get_num_threads(), Machine(), report));
+            AnsiConsole.MarkupLine($"Wrote {Markup.Escape(path)} and {Markup.Escape(OracleCheckpoint.ConfigPath(path))} after {trainer.TrainSeconds:F0} s of training.");
+            return Task.FromResult(0);
+        });
+        return cmd;
+    }
+
+    private static Command Check()
+    {
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "Oracle weights (.safetensors) written by 'npedit oracle train'.", Required = true };
+        var scenes = new Option<int>("--scenes") { Description = "Held-out scenes to parse.", DefaultValueFactory = _ => 1000 };
+        var res = new Option<int?>("--res") { Description = "Render the scenes at this size (default: the oracle's resolution); other sizes are resized before parsing." };
+        var device = DeviceOption();
+        var cmd = new Command("check", "Measure an oracle's attribute accuracy on clean held-out renders.") { checkpoint, scenes, res, device };
+        CliAction.Set(cmd, (p, ct) =>
+        {
+            var selection = TorchRuntime.Initialize(DeviceSpec.Parse(p.GetValue(device)));
+            using var parser = OracleCheckpoint.Load(p.GetValue(checkpoint)!.FullName, selection.Device);
+            PrintReport(OracleAccuracy.Measure(parser, p.GetValue(scenes), p.GetValue(res)));
+            return Task.FromResult(0);
+        });
+        return cmd;
+    }
+
+    private static Option<string> DeviceOption() => new("--device")
+    {
+        Description = "auto (CUDA when it initializes, else CPU), cpu, or cuda[:N].",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    private static void PrintReport(OracleAccuracyReport report)
+    {
+        var table = new Table().AddColumns("attribute", "accuracy", "correct / total").Border(TableBorder.Rounded);
+        foreach (var a in report.Attributes)
+            table.AddRow(a.Name, a.Total == 0 ? "-" : a.Accuracy.ToString("P2", CultureInfo.InvariantCulture), $"{a.Correct} / {a.Total}");
+        table.AddRow("[bold]all attributes[/]", report.Overall.ToString("P2", CultureInfo.InvariantCulture), "");
+        table.AddRow("[bold]whole scene right[/]", report.SceneExact.ToString("P2", CultureInfo.InvariantCulture), $"{report.Scenes} scenes at {report.Resolution} px");
+        AnsiConsole.Write(table);
+    }
+
+    private static string Machine() =>
+        $"{Environment.ProcessorCount} CPU(s), {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.FrameworkDescription}";
+}

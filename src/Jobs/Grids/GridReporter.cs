@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using NpEdit.Core.Database;
+using NpEdit.Core.Tracking;
+
+namespace NpEdit.Jobs.Grids;
+
+/// <summary>
+/// Writes a grid's <c>report.md</c>: one row per run with its coordinates, status, last step and the newest value of
+/// every logged metric. Rewritten from the database each time, so writing it twice gives the same file.
+/// </summary>
+public sealed class GridReporter(NpgsqlDataSource dataSource)
+{
+    public async Task<string> WriteAsync(long gridId, CancellationToken ct = default)
+    {
+        var store = new GridStore(dataSource);
+        var grid = await store.GetAsync(gridId, ct) ?? throw new InvalidOperationException($"Grid {gridId} does not exist.");
+        var runs = await store.RunsAsync(gridId, ct);
+        var metrics = new MetricStore(dataSource);
+        var latest = new Dictionary<Guid, IReadOnlyDictionary<string, (long Step, double Value)>>();
+        foreach (var run in runs)
+            latest[run.RunId] = await metrics.LatestAsync(run.RunId, ct);
+        var keys = latest.Values.SelectMany(m => m.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        var md = new StringBuilder();
+        md.AppendLine($"# Grid `{grid.Name}`").AppendLine();
+        md.AppendLine($"Source: `{grid.SourcePath}`. Runs: {runs.Count} ({runs.Count(r => r.Status == "finished")} finished, " +
+                      $"{runs.Count(r => r.Status == "failed")} failed).").AppendLine();
+        md.Append("| run | status | step |");
+        foreach (var key in keys) md.Append($" {key} |");
+        md.AppendLine();
+        md.Append("|---|---|---|");
+        foreach (var _ in keys) md.Append("---|");
+        md.AppendLine();
+        foreach (var run in runs)
+        {
+            md.Append($"| {run.Name} | {run.Status} | {run.Step?.ToString(CultureInfo.InvariantCulture) ?? "–"} |");
+            foreach (var key in keys)
+                md.Append(latest[run.RunId].TryGetValue(key, out var m) ? $" {m.Value.ToString("G4", CultureInfo.InvariantCulture)} |" : " – |");
+            md.AppendLine();
+        }
+        var failed = runs.Where(r => r.Status == "failed").ToList();
+        if (failed.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Failures").AppendLine();
+            foreach (var run in failed)
+                md.AppendLine($"- {run.Name}: {run.Error}");
+        }
+
+        var folder = Path.Combine(ProjectPaths.StateDirectory(), "reports", grid.Name);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "report.md");
+        var temp = path + ".tmp";
+        await File.WriteAllTextAsync(temp, md.ToString(), ct);
+        File.Move(temp, path, overwrite: true);
+        await store.SetReportAsync(gridId, path, ct);
+        return path;
+    }
+}

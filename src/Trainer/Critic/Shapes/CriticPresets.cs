@@ -1,0 +1,44 @@
+using NpEdit.Trainer.Models.Critic;
+
+namespace NpEdit.Trainer.Critic.Shapes;
+
+/// <summary>Critic sizes for ShapesWorld.</summary>
+public static class CriticPresets
+{
+    /// <summary>
+    /// The ShapesWorld demo critic: 64-px images in 8-px patches (64 + 1 positions per image), 4 SigLIP layers of
+    /// width 128, 4 Qwen2 layers of width 128 with 4 query and 2 KV heads, a word-level vocabulary.
+    /// </summary>
+    public static CriticConfig ShapesMini()
+    {
+        var tokenizer = new CriticWordTokenizer(ShapesCriticVocabulary.Words);
+        return new CriticConfig
+        {
+            Name = "shapes-mini",
+            Model = new LlavaOnevisionConfig
+            {
+                VisionConfig = new SiglipVisionConfig
+                {
+                    HiddenSize = 128, IntermediateSize = 256, NumHiddenLayers = 4, NumAttentionHeads = 4,
+                    ImageSize = ShapesCriticData.ImageSize, PatchSize = 8,
+                },
+                TextConfig = new Qwen2TextConfig
+                {
+                    VocabSize = tokenizer.VocabularySize, HiddenSize = 128, IntermediateSize = 256, NumHiddenLayers = 4,
+                    NumAttentionHeads = 4, NumKeyValueHeads = 2, RopeTheta = 10000, TieWordEmbeddings = true,
+                },
+                ImageTokenIndex = tokenizer.ImageTokenId,
+            },
+            Words = [.. tokenizer.Words],
+            YesTokenId = tokenizer.TokenId("Yes"),
+            NoTokenId = tokenizer.TokenId("No"),
+        };
+    }
+
+    /// <summary>The preset called <paramref name="name"/>.</summary>
+    public static CriticConfig ByName(string name) => name switch
+    {
+        "shapes-mini" => ShapesMini(),
+        _ => throw new ArgumentException($"Unknown critic preset '{name}'; available: shapes-mini."),
+    };
+}

@@ -1,0 +1,42 @@
+namespace NpEdit.Trainer.Critic.Shapes;
+
+/// <summary>Settings of ShapesWorld critic pretraining; every default lives here.</summary>
+public sealed record CriticPretrainConfig
+{
+    /// <summary>Critic size preset (<see cref="CriticPresets.ByName"/>).</summary>
+    public string Preset { get; init; } = "shapes-mini";
+
+    /// <summary>Optimizer steps.</summary>
+    public int Steps { get; init; } = 600;
+
+    /// <summary>Questions per step (the three families in turn).</summary>
+    public int BatchSize { get; init; } = 24;
+
+    /// <summary>Peak AdamW learning rate, after linear warm-up, then cosine decay to 10%.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    public int WarmupSteps { get; init; } = 30;
+
+    public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary>Gradient-norm clip; a non-finite norm skips the step.</summary>
+    public double GradClip { get; init; } = 1.0;
+
+    /// <summary>Held-out questions per family for the accuracy metrics.</summary>
+    public int HeldOutPerFamily { get; init; } = 200;
+
+    /// <summary>Evaluate on the held-out set every this many steps (and at the end).</summary>
+    public int EvalEvery { get; init; } = 200;
+
+    /// <summary>Seed of the weights' initialisation.</summary>
+    public int Seed { get; init; } = 0;
+
+    public CriticPretrainConfig Validate()
+    {
+        if (Steps < 0 || WarmupSteps < 0 || BatchSize < 3 || HeldOutPerFamily < 1 || EvalEvery < 1)
+            throw new ArgumentException($"Steps ({Steps}) and WarmupSteps ({WarmupSteps}) must not be negative, BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1.");
+        if (LearningRate <= 0 || GradClip <= 0 || WeightDecay < 0)
+            throw new ArgumentException($"LearningRate ({LearningRate}) and GradClip ({GradClip}) must be positive, WeightDecay ({WeightDecay}) not negative.");
+        return this;
+    }
+}

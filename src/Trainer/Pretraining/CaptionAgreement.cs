@@ -1,0 +1,101 @@
+using NpEdit.ShapesWorld.Rendering;
+using NpEdit.ShapesWorld.Scenes;
+using static TorchSharp.torch;
+
+namespace NpEdit.Trainer.Pretraining;
+
+/// <summary>
+/// A caption-agreement proxy for G_init until the ShapesWorld oracle exists: for each object a caption
+/// names, read the dominant named colour in the core of the object's place (a disk of half its radius
+/// around where the scene puts it) and check it is the named colour. Each pixel votes for the nearest
+/// palette colour; the most-voted colour is the reading.
+/// <para>
+/// The proxy cannot read every object even on the true render (outlined objects have a background-coloured
+/// core, small patterned ones blur at 32 px), so it only scores objects it reads correctly on the true
+/// render of the same scene, and reports that share as <see cref="Result.Readable"/>.
+/// </para>
+/// </summary>
+public static class CaptionAgreement
+{
+    /// <summary>The proxy's verdict over a set of scenes.</summary>
+    /// <param name="Objects">Objects named by the captions.</param>
+    /// <param name="Readable">Objects whose colour the proxy reads correctly on the true render (the scored ones).</param>
+    /// <param name="Agreeing">Readable objects whose named colour the proxy also reads on the generated image.</param>
+    public sealed record Result(int Objects, int Readable, int Agreeing)
+    {
+        /// <summary>Agreeing / Readable: the attribute agreement (goal ≥ 0.8).</summary>
+        public double Agreement => Readable == 0 ? 0 : (double)Agreeing / Readable;
+
+        /// <summary>Readable / Objects: how much of the captioned content the proxy can check at all.</summary>
+        public double ReadableShare => Objects == 0 ? 0 : (double)Readable / Objects;
+    }
+
+    /// <summary>Scores <paramref name="generated"/> against the scenes it was prompted with.</summary>
+    /// <param name="scenes">The scenes whose captions were the prompts.</param>
+    /// <param name="truth">(N, 3, S, S) the true renders in [−1, 1].</param>
+    /// <param name="generated">(N, 3, S, S) the samples in [−1, 1].</param>
+    public static Result Score(IReadOnlyList<Scene> scenes, Tensor truth, Tensor generated)
+    {
+        if (truth.shape[0] != scenes.Count || !truth.shape.SequenceEqual(generated.shape))
+            throw new ArgumentException($"Expected {scenes.Count} true and generated images of one shape, got ({string.Join(", ", truth.shape)}) and ({string.Join(", ", generated.shape)}).");
+        var size = (int)truth.shape[^1];
+        var truthRgb = ToRgb(truth);
+        var generatedRgb = ToRgb(generated);
+        int objects = 0, readable = 0, agreeing = 0;
+        for (var i = 0; i < scenes.Count; i++)
+        {
+            foreach (var o in scenes[i].Objects)
+            {
+                objects++;
+                if (DominantColor(truthRgb, i, size, o) != o.Color)
+                    continue;
+                readable++;
+                if (DominantColor(generatedRgb, i, size, o) == o.Color)
+                    agreeing++;
+            }
+        }
+        return new Result(objects, readable, agreeing);
+    }
+
+    /// <summary>The most-voted named colour among the pixels of the core disk of <paramref name="o"/> in image <paramref name="image"/>.</summary>
+    public static NamedColor DominantColor(byte[] rgb, int image, int size, SceneObject o)
+    {
+        var (cx, cy) = SceneLayout.ObjectCenter(o);
+        var radius = Math.Max(0.75, 0.5 * SceneLayout.Radius(o.Size) * size);
+        var votes = new int[Enum.GetValues<NamedColor>().Length];
+        var (x0, y0) = (cx * size, cy * size);
+        for (var y = Math.Max(0, (int)(y0 - radius)); y <= Math.Min(size - 1, (int)(y0 + radius)); y++)
+        for (var x = Math.Max(0, (int)(x0 - radius)); x <= Math.Min(size - 1, (int)(x0 + radius)); x++)
+        {
+            var (dx, dy) = (x + 0.5 - x0, y + 0.5 - y0);
+            if (dx * dx + dy * dy > radius * radius)
+                continue;
+            var at = ((image * size + y) * size + x) * 3;
+            votes[(int)Nearest(rgb[at], rgb[at + 1], rgb[at + 2])]++;
+        }
+        return (NamedColor)Array.IndexOf(votes, votes.Max());
+    }
+
+    /// <summary>The palette colour nearest to an RGB value (Euclidean in RGB).</summary>
+    public static NamedColor Nearest(byte r, byte g, byte b)
+    {
+        var best = NamedColor.Red;
+        var bestDistance = float.MaxValue;
+        foreach (var c in Enum.GetValues<NamedColor>())
+        {
+            var p = Palette.Of(c);
+            var d = (p.R - r) * (p.R - r) + (p.G - g) * (p.G - g) + (p.B - b) * (p.B - b);
+            if (d < bestDistance)
+                (best, bestDistance) = (c, d);
+        }
+        return best;
+    }
+
+    /// <summary>(N, 3, S, S) in [−1, 1] → N·S·S·3 bytes, row-major HWC per image.</summary>
+    public static byte[] ToRgb(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var bytes = ((images.detach().cpu().clamp(-1, 1) + 1) * 127.5).round().to(uint8).permute(0, 2, 3, 1).contiguous();
+        return bytes.data<byte>().ToArray();
+    }
+}

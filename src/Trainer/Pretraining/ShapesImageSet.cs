@@ -1,0 +1,122 @@
+using NpEdit.ShapesWorld.Captions;
+using NpEdit.ShapesWorld.Corpus;
+using NpEdit.ShapesWorld.Rendering;
+using NpEdit.ShapesWorld.Scenes;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NpEdit.Trainer.Pretraining;
+
+/// <summary>
+/// ShapesWorld images held in memory as one (N, 3, S, S) tensor in [−1, 1] at the model's resolution,
+/// with each image's scene and captions. Small worlds fit easily (6000 images at 32 px ≈ 74 MB), and
+/// batches are then index_select calls instead of PNG decodes.
+/// </summary>
+public sealed class ShapesImageSet : IDisposable
+{
+    readonly Tensor images;
+    readonly Scene[] scenes;
+    readonly string[][] captions;
+
+    ShapesImageSet(Tensor images, Scene[] scenes, string[][] captions)
+    {
+        this.images = images;
+        this.scenes = scenes;
+        this.captions = captions;
+    }
+
+    /// <summary>Number of images.</summary>
+    public int Count => scenes.Length;
+
+    /// <summary>Side of the images in pixels.</summary>
+    public int Resolution => (int)images.shape[^1];
+
+    /// <summary>(N, 3, S, S) float32 in [−1, 1] on the CPU.</summary>
+    public Tensor Images => images;
+
+    /// <summary>The scene of each image.</summary>
+    public IReadOnlyList<Scene> Scenes => scenes;
+
+    /// <summary>Every word any caption of this set uses, plus ShapesWorld's attribute words: the text encoder's vocabulary.</summary>
+    public IReadOnlyList<string> Vocabulary() => ShapesVocabulary.Words(captions.SelectMany(c => c));
+
+    /// <summary>
+    /// Loads the rows of the corpus in <paramref name="directory"/> that pass <paramref name="data"/>'s filters,
+    /// resized (area average) to <paramref name="resolution"/> when the corpus has another size.
+    /// </summary>
+    public static async Task<ShapesImageSet> LoadAsync(string directory, int resolution, T2IDataSection data, CancellationToken ct = default)
+    {
+        var manifest = await CorpusReader.ReadManifestAsync(directory, ct);
+        var pixels = new List<byte[]>();
+        var scenes = new List<Scene>();
+        var captions = new List<string[]>();
+        await foreach (var row in CorpusReader.ReadAsync(directory, ct))
+        {
+            var scene = SceneJson.Deserialize(row.SceneJson);
+            if (!Keep(scene, data))
+                continue;
+            var (rgb, width, height) = PngCodec.Decode(row.Image.Bytes);
+            if (width != manifest.Resolution || height != manifest.Resolution)
+                throw new InvalidDataException($"Row {row.Id} of {directory} is {width}×{height}, but the manifest says {manifest.Resolution}².");
+            pixels.Add(rgb);
+            scenes.Add(scene);
+            captions.Add([CompactCaption.Describe(scene), row.CaptionDetailed, row.CaptionShort, row.CaptionAlt]);
+        }
+        if (scenes.Count == 0)
+            throw new InvalidDataException(
+                $"No row of {directory} passes the data filters (max_objects {data.MaxObjects}, flat_only {data.FlatOnly}); relax them or use a larger corpus.");
+        return new ShapesImageSet(ToTensor(pixels, manifest.Resolution, resolution), [.. scenes], [.. captions]);
+    }
+
+    /// <summary>Renders <paramref name="scenes"/> at <paramref name="resolution"/> (held-out evaluation scenes).</summary>
+    public static ShapesImageSet Render(IReadOnlyList<Scene> scenes, int resolution)
+    {
+        var pixels = scenes.Select(s => Renderer.Render(s, resolution)).ToList();
+        var captions = scenes.Select(s => new[] { CompactCaption.Describe(s) }).ToArray();
+        return new ShapesImageSet(ToTensor(pixels, resolution, resolution), [.. scenes], captions);
+    }
+
+    /// <summary>True when <paramref name="scene"/> passes the object-count and style filters.</summary>
+    public static bool Keep(Scene scene, T2IDataSection data) =>
+        scene.Objects.Count <= data.MaxObjects && (!data.FlatOnly || scene.Style == RenderStyle.Flat);
+
+    /// <summary>The caption of image <paramref name="index"/> for <paramref name="kind"/>; <paramref name="pick"/> ∈ [0, 1) chooses among them for <see cref="CaptionKind.Mixed"/>.</summary>
+    public string Caption(int index, CaptionKind kind, double pick = 0) => kind switch
+    {
+        CaptionKind.Compact => captions[index][0],
+        CaptionKind.Detailed => captions[index][1],
+        CaptionKind.Short => captions[index][2],
+        CaptionKind.Mixed => captions[index][Math.Min(captions[index].Length - 1, (int)(pick * captions[index].Length))],
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>
+    /// A random batch (with replacement) drawn from <paramref name="generator"/>, so the data order is part
+    /// of the checkpointed random state.
+    /// </summary>
+    public ImageCaptionBatch Sample(int batchSize, CaptionKind kind, torch.Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        var device = generator.device;
+        var index = randint(Count, [batchSize], generator: generator, device: device).cpu();     // (B,)
+        var picks = rand(batchSize, generator: generator, device: device).cpu().data<float>().ToArray();
+        var ids = index.data<long>().ToArray();
+        var batch = images.index_select(0, index).MoveToOuterDisposeScope();                    // (B, 3, S, S)
+        return new ImageCaptionBatch(batch, ids.Select((id, i) => Caption((int)id, kind, picks[i])).ToArray());
+    }
+
+    static Tensor ToTensor(IReadOnlyList<byte[]> rgb, int source, int target)
+    {
+        using var scope = NewDisposeScope();
+        var flat = new byte[rgb.Count * source * source * 3];
+        for (var i = 0; i < rgb.Count; i++)
+            rgb[i].CopyTo(flat, i * source * source * 3);
+        var x = tensor(flat, [rgb.Count, source, source, 3]).permute(0, 3, 1, 2).to(float32) / 127.5 - 1; // (N, 3, S0, S0)
+        if (source != target)
+            x = nn.functional.interpolate(x, [target, target], mode: InterpolationMode.Area);            // (N, 3, S, S)
+        return x.contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => images.Dispose();
+}

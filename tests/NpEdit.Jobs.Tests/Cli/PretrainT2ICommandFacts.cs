@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Npgsql;
+using NpEdit.Core.Database;
+using NpEdit.Core.Tracking;
+using NpEdit.Testing;
+
+namespace NpEdit.Jobs.Tests.Cli;
+
+/// <summary><c>npedit pretrain t2i</c> as a real process on shapes-xs, against a private embedded PostgreSQL.</summary>
+public sealed class PretrainT2ICommandFacts : IAsyncLifetime
+{
+    private readonly IsolatedHome _home = new();
+
+    public Task InitializeAsync() => _home.InitializeAsync();
+    public Task DisposeAsync() => _home.DisposeAsync();
+
+    private Dictionary<string, string?> Env
+    {
+        get
+        {
+            var env = _home.Environment;
+            env["NPEDIT_TORCH_THREADS"] = "1";
+            return env;
+        }
+    }
+
+    /// <summary>A tiny run: 48 corpus images, batches of 4, a checkpoint every 2 steps, a 4-prompt evaluation.</summary>
+    private static string[] Tiny(int steps, params string[] extra) =>
+    [
+        "pretrain", "t2i", "--preset", "shapes-xs", "--device", "cpu",
+        "--set", $"steps={steps}", "--set", "data.count=48", "--set", "data.batch_size=4",
+        "--set", "eval.prompts=4", "--set", "eval.grid_prompts=4", "--set", "eval.sample_steps=2", "--set", "eval.every=0",
+        "--set", "checkpoint_every=2", "--set", "log_every=1", .. extra,
+    ];
+
+    [Fact]
+    public async Task PretrainT2I_RecordsTheRun_WritesCheckpointAndSampleGrid()
+    {
+        var run = await NpeditProcess.RunAsync(Env, Tiny(3));
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("done", run.Output);
+        await using var db = await OpenAsync();
+        var record = Assert.Single(await new RunStore(db).ListAsync("pretrain-t2i"));
+        Assert.Equal("finished", record.Status);
+        Assert.Equal("pretrain-t2i", record.Kind);
+        var loss = await new MetricStore(db).HistoryAsync(record.Id, "loss");
+        Assert.Equal([1L, 2L, 3L], loss.Select(p => p.Step));
+        Assert.All(loss, p => Assert.True(double.IsFinite(p.Value) && p.Value > 0));
+        Assert.Single(await new MetricStore(db).HistoryAsync(record.Id, "eval/color_agreement"));
+        var artifacts = await new ArtifactStore(db).ListAsync(record.Id);
+        var grid = Assert.Single(artifacts, a => a.Kind == "sample-grid");
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(grid.Path)[..4]);
+        var checkpoint = artifacts.Where(a => a.Kind == "checkpoint").Select(a => a.Path).Order().Last();
+        Assert.EndsWith(Path.Combine("step-0000003", "generator.safetensors"), checkpoint);
+        var config = await File.ReadAllTextAsync(Path.ChangeExtension(checkpoint, ".config.json"));
+        Assert.Contains("\"preset\": \"shapes-xs\"", config);
+
+        var again = await NpeditProcess.RunAsync(Env, Tiny(3));
+
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("--resume", again.Output);
+    }
+
+    [Fact]
+    public async Task PretrainT2I_SavesOnCtrlC_AndResumeContinuesWithoutAGap()
+    {
+        var first = await RunUntilCheckpointThenInterruptAsync(Tiny(400), afterStep: 0);
+
+        Assert.True(first.ExitCode == 130, first.Output);
+        Assert.Contains("stopped", first.Output);
+        await using var db = await OpenAsync();
+        var record = Assert.Single(await new RunStore(db).ListAsync("pretrain-t2i"));
+        Assert.Equal("cancelled", record.Status);
+        var stoppedAt = LatestCheckpointStep(record.Id);
+        Assert.Equal(Enumerable.Range(1, stoppedAt).Select(s => (long)s), (await new MetricStore(db).HistoryAsync(record.Id, "loss")).Select(p => p.Step));
+
+        var resumed = await RunUntilCheckpointThenInterruptAsync(Tiny(400, "--resume"), afterStep: stoppedAt);
+
+        Assert.True(resumed.ExitCode == 130, resumed.Output);
+        Assert.Contains("existing run", resumed.Output);
+        var end = LatestCheckpointStep(record.Id);
+        Assert.True(end > stoppedAt, $"resumed run stopped at {end}, first at {stoppedAt}");
+        Assert.Equal(Enumerable.Range(1, end).Select(s => (long)s), (await new MetricStore(db).HistoryAsync(record.Id, "loss")).Select(p => p.Step));
+        Assert.Single(await new RunStore(db).ListAsync("pretrain-t2i"));
+    }
+
+    [Fact]
+    public async Task PretrainT2I_FailsWithAClearMessage_OnAnUnknownConfigKey()
+    {
+        var run = await NpeditProcess.RunAsync(Env, "pretrain", "t2i", "--set", "learning_rat=1e-3");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("unknown config key 'learning_rat'", run.Output);
+        Assert.Contains("learning_rate", run.Output);
+    }
+
+    private async Task<NpgsqlDataSource> OpenAsync() =>
+        NpgsqlDataSource.Create(await new EmbeddedPostgres(Path.Combine(_home.Path, "pg")).EnsureRunningAsync());
+
+    private int LatestCheckpointStep(Guid runId) =>
+        Directory.GetDirectories(Path.Combine(_home.Path, "runs", runId.ToString(), "checkpoints"), "step-*")
+            .Where(d => File.Exists(Path.Combine(d, "state.json")))
+            .Select(d => int.Parse(Path.GetFileName(d)["step-".Length..]))
+            .Max();
+
+    /// <summary>Starts the CLI, waits for a complete checkpoint past <paramref name="afterStep"/>, then sends SIGINT (Ctrl-C).</summary>
+    private async Task<(int ExitCode, string Output)> RunUntilCheckpointThenInterruptAsync(string[] args, int afterStep)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "npedit.dll"));
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        psi.Environment["COLUMNS"] = "250";
+        foreach (var (key, value) in Env)
+            psi.Environment[key] = value;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var runs = Path.Combine(_home.Path, "runs");
+        while (!process.HasExited && !CheckpointPast(runs, afterStep))
+            await Task.Delay(100, timeout.Token);
+        Assert.False(process.HasExited, "the run ended before it could be interrupted: " + await stdout + await stderr);
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()]))
+            await kill.WaitForExitAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static bool CheckpointPast(string runs, int step) =>
+        Directory.Exists(runs)
+        && Directory.EnumerateDirectories(runs, "step-*", SearchOption.AllDirectories)
+            .Any(d => File.Exists(Path.Combine(d, "state.json")) && int.Parse(Path.GetFileName(d)["step-".Length..]) > step);
+}

@@ -1,0 +1,83 @@
+using NpEdit.ShapesWorld;
+using NpEdit.Trainer.Critic;
+using NpEdit.Trainer.Critic.Shapes;
+
+namespace NpEdit.Trainer.Tests.Critic;
+
+public class ShapesCriticDataFacts
+{
+    static readonly CriticExample[] Examples = ShapesCriticData.Stream(ShapesCriticData.TrainStream).Take(240).ToArray();
+
+    [Fact]
+    public void Examples_CoverTheThreeFamilies_WithBalancedAnswers_AndTheRightImageCounts()
+    {
+        foreach (var family in Examples.GroupBy(e => e.Family))
+        {
+            Assert.Equal(80, family.Count());
+            var yes = family.Count(e => e.AnswerIsYes);
+            Assert.InRange(yes, 25, 55);
+            Assert.All(family, e => Assert.Equal(family.Key == CriticExample.Presence, e.Reference is null));
+        }
+        Assert.All(Examples, e => Assert.Equal(64 * 64 * 3, e.Candidate.Length));
+        Assert.Equal(CriticExample.Families.Order(), Examples.Select(e => e.Family).Distinct().Order());
+    }
+
+    [Fact]
+    public void Answers_FollowTheCandidateKinds()
+    {
+        Assert.All(Examples, e =>
+        {
+            var expectedYes = (e.Family, e.Kind) switch
+            {
+                (CriticExample.Presence, CandidateKind.Present) => true,
+                (CriticExample.Presence, CandidateKind.Absent) => false,
+                (CriticExample.Edit, CandidateKind.Correct or CandidateKind.Noisy or CandidateKind.Blurred) => true,
+                (CriticExample.Edit, CandidateKind.NoOp or CandidateKind.WrongEdit or CandidateKind.PartialEdit) => false,
+                (CriticExample.Identity, CandidateKind.Correct or CandidateKind.NoOp) => true,
+                (CriticExample.Identity, CandidateKind.OverEdit or CandidateKind.Noisy or CandidateKind.Blurred) => false,
+                _ => throw new InvalidOperationException($"Unexpected {e.Family}/{e.Kind}"),
+            };
+            Assert.Equal(expectedYes, e.AnswerIsYes);
+            if (e.Kind == CandidateKind.NoOp)
+                Assert.Equal(e.Reference, e.Candidate);
+            if (e.Kind is CandidateKind.WrongEdit or CandidateKind.OverEdit or CandidateKind.Noisy or CandidateKind.Blurred)
+                Assert.NotEqual(e.Reference, e.Candidate);
+        });
+        // Every negative kind shows up in a few hundred examples.
+        var kinds = Examples.Select(e => e.Kind).ToHashSet();
+        Assert.Subset(kinds, new[] { CandidateKind.NoOp, CandidateKind.WrongEdit, CandidateKind.OverEdit, CandidateKind.Noisy, CandidateKind.Blurred, CandidateKind.Absent }.ToHashSet());
+    }
+
+    [Fact]
+    public void Examples_AreDeterministic_AndHeldOutScenesDifferFromTraining()
+    {
+        var again = ShapesCriticData.Example(ShapesCriticData.TrainStream, 7);
+        Assert.Equal(Examples[7].Question, again.Question);
+        Assert.Equal(Examples[7].Candidate, again.Candidate);
+        var train = Enumerable.Range(0, 2000).Select(i => CriticSeeds.SceneSeed(ShapesCriticData.TrainStream, i)).ToHashSet();
+        var heldOut = Enumerable.Range(0, 2000).Select(i => CriticSeeds.SceneSeed(ShapesCriticData.HeldOutStream, i));
+        Assert.Empty(train.Intersect(heldOut));
+    }
+
+    [Fact]
+    public void CriticSeeds_AvoidTheCorpusHalf_AndEveryEarlyBenchVersion()
+    {
+        Assert.All(Enumerable.Range(0, 1000), i =>
+        {
+            var seed = CriticSeeds.SceneSeed(ShapesCriticData.TrainStream, i);
+            Assert.True(SeedRanges.IsBench(seed));           // top bit set: never a corpus seed
+            Assert.False(CriticSeeds.CouldBeBench(seed));
+        });
+        Assert.True(CriticSeeds.CouldBeBench(SeedRanges.BenchSceneSeed(1, 12345)));
+        Assert.True(CriticSeeds.CouldBeBench(SeedRanges.BenchSceneSeed(1023, 1L << 39)));
+        Assert.Equal(0x0123456789ABCDEFUL, CriticSeeds.Unmix(SplitMix64.Mix(0x0123456789ABCDEFUL)));
+    }
+
+    [Fact]
+    public void Vocabulary_CoversTheQuestions()
+    {
+        var tokenizer = new CriticWordTokenizer(ShapesCriticVocabulary.Words);
+        var unknown = Examples.SelectMany(e => tokenizer.Encode(e.Question)).Count(id => id == 1);
+        Assert.Equal(0, unknown);
+    }
+}

@@ -1,0 +1,56 @@
+using NpEdit.ShapesWorld.Scenes;
+using NpEdit.Trainer.Pretraining;
+using static TorchSharp.torch;
+
+namespace NpEdit.Trainer.Tests.Pretraining;
+
+public sealed class CaptionAgreementFacts
+{
+    public CaptionAgreementFacts() => TorchTestEnvironment.Initialize();
+
+    static readonly T2IDataSection Simple = new() { MaxObjects = 2, FlatOnly = true };
+
+    [Fact]
+    public void Score_IsPerfect_WhenTheSamplesAreTheTrueRenders()
+    {
+        var scenes = T2IPretrainJob.EvaluationScenes(Simple, 24);
+        using var set = ShapesImageSet.Render(scenes, 32);
+
+        var result = CaptionAgreement.Score(scenes, set.Images, set.Images);
+
+        Assert.Equal(scenes.Sum(s => s.Objects.Count), result.Objects);
+        Assert.Equal(1.0, result.Agreement);
+        Assert.True(result.ReadableShare > 0.6, $"the proxy reads only {result.ReadableShare:P0} of objects on true 32 px renders");
+    }
+
+    [Fact]
+    public void Score_IsLow_WhenTheSamplesAreAnotherScenesRenders()
+    {
+        var scenes = T2IPretrainJob.EvaluationScenes(Simple, 48);
+        using var set = ShapesImageSet.Render(scenes, 32);
+        using var shifted = set.Images.roll(1, 0);
+
+        var result = CaptionAgreement.Score(scenes, set.Images, shifted);
+
+        Assert.True(result.Agreement < 0.3, $"agreement {result.Agreement:P0} for unrelated images");
+    }
+
+    [Fact]
+    public void Nearest_MapsEachPaletteColourToItself()
+    {
+        foreach (var c in Enum.GetValues<NamedColor>())
+        {
+            var p = NpEdit.ShapesWorld.Rendering.Palette.Of(c);
+            Assert.Equal(c, CaptionAgreement.Nearest((byte)p.R, (byte)p.G, (byte)p.B));
+        }
+    }
+
+    [Fact]
+    public void EvaluationScenes_PassTheDataFilters()
+    {
+        var scenes = T2IPretrainJob.EvaluationScenes(Simple, 30);
+
+        Assert.Equal(30, scenes.Count);
+        Assert.All(scenes, s => Assert.True(s.Objects.Count <= 2 && s.Style == RenderStyle.Flat));
+    }
+}
