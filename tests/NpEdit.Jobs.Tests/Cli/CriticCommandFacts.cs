@@ -48,10 +48,12 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         Assert.True(File.Exists(checkpoint) && File.Exists(Path.ChangeExtension(checkpoint, ".config.json")));
 
         var (a, b) = (WritePng("a.png", 1), WritePng("b.png", 2));
-        var two = await NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", checkpoint, "--image", a, "--image", b,
-            "--question", "Answer with a Yes or No if the second image is exactly the same as the first image.");
-        var one = await NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", checkpoint, "--image", a,
-            "--question", "Answer with a Yes or No if the image has red circle.");
+        var asks = await Task.WhenAll(
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", checkpoint, "--image", a, "--image", b,
+                "--question", "Answer with a Yes or No if the second image is exactly the same as the first image."),
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", checkpoint, "--image", a,
+                "--question", "Answer with a Yes or No if the image has red circle."));
+        var (two, one) = (asks[0], asks[1]);
 
         Assert.True(two.ExitCode == 0, two.Output);
         Assert.Matches(Probability(), two.Output);
@@ -66,9 +68,12 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         var notPng = Path.Combine(_folder.FullName, "note.png");
         await File.WriteAllTextAsync(notPng, "not an image");
 
-        var missing = await NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", Path.Combine(_folder.FullName, "none.safetensors"), "--image", a, "--question", "q");
-        var three = await NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", a, "--image", a, "--image", a, "--question", "q");
-        var badKey = await NpeditProcess.RunAsync(Env, "pretrain", "critic", "--set", "no_such_key=1");
+        var runs = await Task.WhenAll(
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", Path.Combine(_folder.FullName, "none.safetensors"), "--image", a, "--question", "q"),
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", a, "--image", a, "--image", a, "--question", "q"),
+            NpeditProcess.RunAsync(Env, "pretrain", "critic", "--set", "no_such_key=1"),
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", notPng, "--question", "q"));
+        var (missing, three, badKey, notAnImage) = (runs[0], runs[1], runs[2], runs[3]);
 
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("not found", OneLine(missing.Output));
@@ -76,7 +81,6 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         Assert.Contains("one or two --image", OneLine(three.Output));
         Assert.Equal(1, badKey.ExitCode);
         Assert.Contains("no_such_key", OneLine(badKey.Output));
-        var notAnImage = await NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", notPng, "--question", "q");
         Assert.Equal(1, notAnImage.ExitCode);
         Assert.Contains("cannot be read as a PNG", OneLine(notAnImage.Output));
     }
