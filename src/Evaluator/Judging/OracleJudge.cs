@@ -11,6 +11,9 @@ namespace NpEdit.Evaluator.Judging;
 /// </summary>
 public sealed class OracleJudge(ShapesBenchScorer scorer, string? model) : IItemJudge
 {
+    /// <summary>An exact match has infinite PSNR; capped so group means stay finite.</summary>
+    public const double MaxPsnr = 100;
+
     private readonly Lock _gate = new();
 
     public string Name => "oracle";
@@ -27,6 +30,8 @@ public sealed class OracleJudge(ShapesBenchScorer scorer, string? model) : IItem
         OracleScores scores;
         lock (_gate) // one parser module, judged from several items at once
             scores = scorer.Score(GroundTruth.EditItemOf(item), new RgbImage(rgb, width, height));
-        return Task.FromResult(JudgeOutcome.Scored(scores.Named, []));
+        var named = scores.Named.ToDictionary(kv => kv.Key, kv => kv.Value);
+        named["psnr"] = Math.Min(named["psnr"], MaxPsnr);
+        return Task.FromResult(JudgeOutcome.Scored(named, []));
     }
 }
