@@ -189,9 +189,11 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
         var storage = web.Services.GetRequiredService<JobStorage>();
         var submitted = await new GridSubmitter(dataSource, storage, web.Services.GetRequiredService<IBackgroundJobClient>()).SubmitAsync(spec, ct);
         var store = new GridStore(dataSource);
-        var run = (await store.RunsAsync(submitted.GridId, ct))[0];
+        // The run of this spec's single point (a grid keeps the runs of earlier versions of its file as history).
+        var hash = GridExpander.Expand(spec)[0].Hash;
+        var run = (await store.RunsAsync(submitted.GridId, ct)).Single(r => r.ConfigHash == hash);
         Done($"run {run.RunId} ({(submitted.Created > 0 ? "new" : "existing")}; {submitted.Queued} chain queued, {submitted.AlreadyFinished} already finished)");
-        if (submitted.AlreadyFinished == 1)
+        if (run.Status == "finished")
         {
             var existing = (await store.GetAsync(submitted.GridId, ct))!.ReportPath;
             if (existing is not null && File.Exists(existing))

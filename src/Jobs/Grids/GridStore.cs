@@ -62,7 +62,7 @@ public sealed class GridStore(NpgsqlDataSource dataSource)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<GridRunRow>(new CommandDefinition("""
-            SELECT r.id AS run_id, r.name, g.point::text AS point, r.status, r.job_id, r.error,
+            SELECT r.id AS run_id, r.name, g.point::text AS point, r.config_hash, r.status, r.job_id, r.error,
                    (SELECT max(step) FROM npedit.metrics m WHERE m.run_id = r.id) AS step, r.started_at, r.ended_at
             FROM npedit.grid_runs g JOIN npedit.runs r ON r.id = g.run_id
             WHERE g.grid_id = @gridId ORDER BY r.created_at, r.id
