@@ -65,9 +65,10 @@ public sealed class VlmDispatcher : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             var lane = LeastBusy();
-            VlmFailureKind kind;
+            var kind = VlmFailureKind.Malformed;
             TimeSpan? retryAfter = null;
-            Exception failure;
+            Exception failure = null!;
+            VlmReply? reply = null;
             using (await lane.EnterAsync(ct))
             {
                 Stats.Attempted();
@@ -80,13 +81,9 @@ public sealed class VlmDispatcher : IDisposable
                     var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
                     if (string.IsNullOrWhiteSpace(text))
                         throw new FormatException("the reply has no text content");
-                    var reply = new VlmReply(hash, text, Model, lane.Endpoint.BaseUrl.ToString(),
+                    reply = new VlmReply(hash, text, Model, lane.Endpoint.BaseUrl.ToString(),
                         completion.Usage?.InputTokenCount ?? 0, completion.Usage?.OutputTokenCount ?? 0,
                         (int)clock.ElapsedMilliseconds, FromCache: false, Attempts: attempt, FailedAttempts: failedAttempts);
-                    if (_cache is not null)
-                        await _cache.PutAsync(new CachedVlmReply(hash, Model, reply.Endpoint, text, reply.InputTokens, reply.OutputTokens, reply.LatencyMs), ct);
-                    Stats.Succeeded(reply);
-                    return reply;
                 }
                 catch (ClientResultException e)
                 {
@@ -115,6 +112,14 @@ public sealed class VlmDispatcher : IDisposable
                 }
             }
 
+            if (reply is not null)
+            {
+                // Cached after the slot is released: the next request does not wait on PostgreSQL.
+                if (_cache is not null)
+                    await _cache.PutAsync(new CachedVlmReply(hash, Model, reply.Endpoint, reply.Text, reply.InputTokens, reply.OutputTokens, reply.LatencyMs), ct);
+                Stats.Succeeded(reply);
+                return reply;
+            }
             Stats.AttemptFailed(kind);
             failedAttempts.Add(kind);
             if (kind == VlmFailureKind.Rejected || attempt >= _options.MaxAttempts)

@@ -1,35 +1,36 @@
 using System.CommandLine;
+using NpEdit.Jobs.Demo;
 using Spectre.Console;
 
 namespace NpEdit.Jobs.Cli;
 
 /// <summary>
-/// <c>npedit demo</c>: the whole pipeline on the embedded ShapesWorld defaults. Until the pipeline stages
-/// land it brings up the database and checks the machine, and says so.
+/// <c>npedit demo [--quick]</c>: the whole pipeline on the embedded ShapesWorld defaults, through jobs — corpus,
+/// annotator endpoint, dataset, pretraining (or reuse), NP-Edit training, ShapesWorld-Bench evaluation, report.
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Build()
     {
         var quick = new Option<bool>("--quick") { Description = "The short demo (target: 3 minutes on 2 cores)." };
+        var port = new Option<int>("--port") { Description = "Dashboard port while the demo runs (a free one if taken).", DefaultValueFactory = _ => 5080 };
         var command = new Command("demo",
-            "Run the whole pipeline on the embedded ShapesWorld defaults: database, corpus, annotator, dataset, " +
-            "pretraining, NP-Edit training, evaluation, report.") { quick };
+            "Run the whole pipeline on the embedded ShapesWorld defaults through jobs: database, corpus, annotator, dataset, " +
+            "pretraining (reused when present), NP-Edit training, evaluation, report. A rerun reuses finished work.") { quick, port };
         CliAction.Set(command, async (parse, ct) =>
         {
-            AnsiConsole.Write(new Rule("[bold]NpEdit demo[/]"));
-            AnsiConsole.MarkupLine("[bold]1/2[/] database");
-            var db = await DbCommands.Build().Subcommands.Single(c => c.Name == "up").Parse([]).InvokeAsync(cancellationToken: ct);
-            if (db != 0)
-                return db;
-            AnsiConsole.MarkupLine("[bold]2/2[/] machine check");
-            var doctor = await DoctorCommand.Build().Parse([]).InvokeAsync(cancellationToken: ct);
-            if (doctor != 0)
-                return doctor;
-            AnsiConsole.MarkupLine(
-                "The database and the torch runtime are ready. The full demo (ShapesWorld corpus, annotator endpoint, " +
-                "dataset, pretraining, NP-Edit training, evaluation and report) is coming as those stages land.");
-            return 0;
+            var settings = parse.GetValue(quick) ? DemoSettings.Quick : DemoSettings.Full;
+            AnsiConsole.Write(new Rule($"[bold]NpEdit demo[/] ({settings.Name})"));
+            try
+            {
+                return await new DemoPipeline(settings, DemoPaths.ForState(), parse.GetValue(port)).RunAsync(ct);
+            }
+            catch (DemoStageFailedException e)
+            {
+                AnsiConsole.MarkupLine($"[red]demo stopped:[/] {Markup.Escape(e.Message)}");
+                AnsiConsole.MarkupLine("Fix the cause and rerun 'npedit demo': finished stages are reused.");
+                return 1;
+            }
         });
         return command;
     }

@@ -34,9 +34,9 @@ public sealed class PipelinePage(PipelineQueries queries) : RazorPage
 
         var training = snapshot.Runs.Where(r => !r.Kind.StartsWith("eval", StringComparison.Ordinal)).ToList();
         var evaluations = snapshot.Runs.Where(r => r.Kind.StartsWith("eval", StringComparison.Ordinal)).ToList();
-        Section(html, "runs", "Runs", ["run", "experiment", "kind", "status", "step", "losses", "job"],
+        Section(html, "runs", "Runs", ["run", "experiment", "kind", "status", "step", "losses", "ShapesWorld-Bench", "job"],
             training.Select(RunCells));
-        Section(html, "evals", "Evaluation runs", ["run", "experiment", "kind", "status", "step", "scores", "job"],
+        Section(html, "evals", "Evaluation runs", ["run", "experiment", "kind", "status", "step", "losses", "scores", "job"],
             evaluations.Select(RunCells));
 
         Section(html, "executions", "Latest job executions", ["job", "type", "queue", "server", "outcome", "started", "ended"],
@@ -56,7 +56,7 @@ public sealed class PipelinePage(PipelineQueries queries) : RazorPage
         $"<span title=\"{r.Id}\">{Encode(r.Name ?? r.Id.ToString()[..8])}</span>",
         Text(r.Experiment), Text(r.Kind),
         Status(r.Status) + (r.Error is null ? "" : $" <span class=\"text-muted\" title=\"{Encode(r.Error)}\">(why?)</span>"),
-        Text(r.Step?.ToString(CultureInfo.InvariantCulture) ?? "–"), Text(r.Losses), r.JobId is null ? "" : JobLink(r.JobId),
+        Text(r.Step?.ToString(CultureInfo.InvariantCulture) ?? "–"), Text(r.Losses), Text(r.Bench), r.JobId is null ? "" : JobLink(r.JobId),
     ];
 
     private static void Section(StringBuilder html, string id, string title, string[] headers, IEnumerable<string[]> rows)

@@ -26,6 +26,10 @@ public sealed class PipelineQueries(NpgsqlDataSource dataSource)
                    coalesce((SELECT string_agg(key || ' ' || to_char(value, 'FM9990.0000'), ' · ' ORDER BY key)
                              FROM (SELECT DISTINCT ON (key) key, value FROM npedit.metrics m
                                    WHERE m.run_id = r.id AND key LIKE 'loss%' ORDER BY key, step DESC) l), '') AS losses,
+                   coalesce((SELECT string_agg(replace(key, 'bench/', '') || ' ' || to_char(value, 'FM990.000'), ' · ' ORDER BY key)
+                             FROM npedit.metrics m WHERE m.run_id = r.id
+                               AND key IN ('bench/edit_success', 'bench/preservation', 'bench/realism')
+                               AND step = (SELECT max(step) FROM npedit.metrics b WHERE b.run_id = r.id AND b.key = m.key)), '') AS bench,
                    r.started_at, r.error
             FROM npedit.runs r JOIN npedit.experiments e ON e.id = r.experiment_id
             ORDER BY (r.status = 'running') DESC, r.created_at DESC LIMIT {RunLimit}

@@ -9,9 +9,9 @@ public sealed record PipelineSnapshot(
 {
     public sealed record DatasetRow(long Id, string Name, string Status, long UnitsFinished, long Units, long Rows);
 
-    /// <summary>A run with its newest step and newest loss values (<c>loss…</c> metrics).</summary>
+    /// <summary>A run with its newest step, newest loss values (<c>loss…</c> metrics) and ShapesWorld-Bench scores once evaluated.</summary>
     public sealed record RunRow(Guid Id, string Experiment, string? Name, string Kind, string Status, string? JobId,
-        long? Step, string Losses, DateTime? StartedAt, string? Error);
+        long? Step, string Losses, string Bench, DateTime? StartedAt, string? Error);
 
     public sealed record GridRow(long Id, string Name, long Runs, long Finished, long Failed, string? ReportPath);
 

@@ -8,10 +8,12 @@ namespace NpEdit.Jobs.Grids;
 
 /// <summary>
 /// Writes a grid's <c>report.md</c>: one row per run with its coordinates, status, last step and the newest value of
-/// every logged metric. Rewritten from the database each time, so writing it twice gives the same file.
+/// the total loss and the ShapesWorld-Bench scores (overall and per edit type). Rewritten from the database each time, so writing it twice gives the same file.
 /// </summary>
 public sealed class GridReporter(NpgsqlDataSource dataSource)
 {
+    private const string BenchPrefix = "bench/";
+
     public async Task<string> WriteAsync(long gridId, CancellationToken ct = default)
     {
         var store = new GridStore(dataSource);
@@ -21,7 +23,13 @@ public sealed class GridReporter(NpgsqlDataSource dataSource)
         var latest = new Dictionary<Guid, IReadOnlyDictionary<string, (long Step, double Value)>>();
         foreach (var run in runs)
             latest[run.RunId] = await metrics.LatestAsync(run.RunId, ct);
-        var keys = latest.Values.SelectMany(m => m.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        // Headline columns: the total loss and the overall ShapesWorld-Bench scores; per-type scores get their own table.
+        var keys = latest.Values.SelectMany(m => m.Keys).Distinct()
+            .Where(k => k == "loss/total" || (k.StartsWith(BenchPrefix, StringComparison.Ordinal) && k.Count(c => c == '/') == 1))
+            .Order(StringComparer.Ordinal).ToList();
+        var types = latest.Values.SelectMany(m => m.Keys)
+            .Where(k => k.StartsWith(BenchPrefix, StringComparison.Ordinal) && k.EndsWith("/edit_success", StringComparison.Ordinal) && k.Count(c => c == '/') == 2)
+            .Select(k => k.Split('/')[1]).Distinct().Order(StringComparer.Ordinal).ToList();
 
         var md = new StringBuilder();
         md.AppendLine($"# Grid `{grid.Name}`").AppendLine();
@@ -39,6 +47,15 @@ public sealed class GridReporter(NpgsqlDataSource dataSource)
             foreach (var key in keys)
                 md.Append(latest[run.RunId].TryGetValue(key, out var m) ? $" {m.Value.ToString("G4", CultureInfo.InvariantCulture)} |" : " – |");
             md.AppendLine();
+        }
+        if (types.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Edit success per edit type (ShapesWorld-Bench, oracle)").AppendLine();
+            md.AppendLine($"| run | {string.Join(" | ", types)} |");
+            md.AppendLine($"|---|{string.Concat(types.Select(_ => "---|"))}");
+            foreach (var run in runs)
+                md.AppendLine($"| {run.Name} | " + string.Join(" | ", types.Select(t =>
+                    latest[run.RunId].TryGetValue($"{BenchPrefix}{t}/edit_success", out var m) ? m.Value.ToString("F3", CultureInfo.InvariantCulture) : "–")) + " |");
         }
         var failed = runs.Where(r => r.Status == "failed").ToList();
         if (failed.Count > 0)

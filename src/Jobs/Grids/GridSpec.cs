@@ -30,10 +30,30 @@ public sealed record GridSpec(
     string SeedKey)
 {
     public const string DefaultSeedKey = "run.seed";
-    private static readonly string[] KnownKeys = ["name", "description", "method", "base", "seeds", "seed_key", "overrides", "variants", "parameters", "hypothesis"];
+    private static readonly string[] KnownKeys = ["name", "description", "method", "base", "seeds", "seed_key", "overrides", "variants", "parameters"];
 
-    /// <summary>The file as parsed, stored with the grid so the database shows what was submitted.</summary>
-    public JsonObject Document { get; init; } = new();
+    /// <summary>
+    /// The grid as a document in the file's own format, built from the fields (so a spec changed in code, as the demo
+    /// does, is stored as changed). It is what <c>npedit.grids.spec</c> holds and what the ExpandGrid job re-parses.
+    /// </summary>
+    public JsonObject ToDocument()
+    {
+        var doc = new JsonObject { ["name"] = Name, ["method"] = "grid" };
+        if (Description is not null) doc["description"] = Description;
+        if (Base is not null) doc["base"] = Base;
+        doc["seeds"] = new JsonArray(Seeds.Select(s => (JsonNode?)s).ToArray());
+        doc["seed_key"] = SeedKey;
+        doc["overrides"] = Overrides.DeepClone();
+        var variants = new JsonObject();
+        foreach (var (variant, overrides) in Variants.Where(v => v.Name.Length > 0))
+            variants[variant] = overrides.DeepClone();
+        if (variants.Count > 0) doc["variants"] = variants;
+        var parameters = new JsonObject();
+        foreach (var (key, values) in Parameters)
+            parameters[key] = new JsonObject { ["values"] = values.DeepClone() };
+        if (parameters.Count > 0) doc["parameters"] = parameters;
+        return doc;
+    }
 
     public static GridSpec Load(string path)
     {
@@ -108,10 +128,7 @@ public sealed record GridSpec(
             _ => throw new ConfigException($"{source}: 'overrides' must be a mapping of config keys."),
         };
         return new GridSpec(name, Text(doc, "description", source), source, Text(doc, "base", source),
-            overrides, variants, parameters, seeds, Text(doc, "seed_key", source) ?? DefaultSeedKey)
-        {
-            Document = doc,
-        };
+            overrides, variants, parameters, seeds, Text(doc, "seed_key", source) ?? DefaultSeedKey);
     }
 
     /// <summary>Points in the grid: variants × parameter values × seeds.</summary>

@@ -17,7 +17,7 @@ public sealed class GridStore(NpgsqlDataSource dataSource)
             INSERT INTO npedit.grids (name, experiment_id, source_path, spec) VALUES (@Name, @experimentId, @SourcePath, @spec::jsonb)
             ON CONFLICT (name) DO UPDATE SET source_path = EXCLUDED.source_path, spec = EXCLUDED.spec, submitted_at = now()
             RETURNING id
-            """, new { spec.Name, experimentId, spec.SourcePath, spec = spec.Document.ToJsonString() }, cancellationToken: ct));
+            """, new { spec.Name, experimentId, spec.SourcePath, spec = spec.ToDocument().ToJsonString() }, cancellationToken: ct));
     }
 
     /// <summary>Creates the runs of new points; returns every point's run and whether it was created now.</summary>

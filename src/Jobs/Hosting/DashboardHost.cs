@@ -30,8 +30,11 @@ public sealed class DashboardHost : IAsyncDisposable
 
     public Uri DashboardUrl { get; }
 
+    /// <summary>The host's services (job client, storage) for a process that also enqueues, like the demo.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<DashboardHost> StartAsync(NpgsqlDataSource dataSource, string host, int port,
-        DashboardAccess access, WorkerSettings workers, CancellationToken ct)
+        DashboardAccess access, WorkerSettings workers, CancellationToken ct, Action<IServiceCollection>? configure = null)
     {
         access.EnsureAllowed(host);
         var builder = WebApplication.CreateSlimBuilder();
@@ -43,6 +46,7 @@ public sealed class DashboardHost : IAsyncDisposable
             else if (DashboardAccess.IsLoopback(host)) k.ListenLocalhost(port);
             else k.ListenAnyIP(port);
         });
+        configure?.Invoke(builder.Services);
         builder.Services.AddNpEditJobs(dataSource, workers);
         var app = builder.Build();
         PipelineDashboard.Register(dataSource);

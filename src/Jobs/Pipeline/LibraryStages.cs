@@ -24,8 +24,7 @@ public sealed class LibraryStages(NpgsqlDataSource dataSource, DatasetBuildOptio
             throw new InvalidOperationException($"Dataset {datasetId} is {status.Status} after finalizing ({status.UnitsFinished}/{status.UnitsTotal} units finished): some units are not finished.");
     }
 
-    public Task PretrainAsync(RunRecord run, CancellationToken ct) =>
-        throw new StageUnavailableException("pretrain", $"no pretraining entry point for run kind '{run.Kind}' is in this build");
+    public Task PretrainAsync(RunRecord run, CancellationToken ct) => new PretrainStage(dataSource).RunAsync(run, ct);
 
     public Task TrainAsync(RunRecord run, CancellationToken ct) => new TrainStage(dataSource).RunAsync(run, ct);
 

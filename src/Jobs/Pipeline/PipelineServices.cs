@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using NpEdit.Jobs.Grids;
 using NpEdit.Jobs.Pipeline.Jobs;
 
@@ -9,7 +10,7 @@ public static class PipelineServices
 {
     public static IServiceCollection AddPipelineJobs(this IServiceCollection services)
     {
-        services.AddSingleton<IPipelineStages, LibraryStages>();
+        services.TryAddSingleton<IPipelineStages, LibraryStages>();
         services.AddTransient<GridSubmitter>();
         services.AddTransient<GridReporter>();
         services.AddTransient<BuildDatasetUnitJob>();

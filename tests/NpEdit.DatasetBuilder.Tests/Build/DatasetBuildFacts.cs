@@ -78,10 +78,10 @@ public sealed class DatasetBuildFacts(TestDatabase db, ShapesCorpus corpus) : IC
     {
         var faults = new FaultOptions
         {
-            TooManyRequestsRate = 0.04, ServerErrorRate = 0.04, TimeoutRate = 0.02, GarbageRate = 0.04, TimeoutHang = TimeSpan.FromSeconds(6),
+            TooManyRequestsRate = 0.04, ServerErrorRate = 0.04, TimeoutRate = 0.02, GarbageRate = 0.04, TimeoutHang = TimeSpan.FromSeconds(12),
         };
         await using var server = await corpus.StartAnnotatorAsync(faults);
-        var config = corpus.Config("faults", Path.Combine(_out.Path, "faults"), server, "vlm.seed=2", "vlm.timeout_minutes=0.05", "vlm.max_attempts=8");
+        var config = corpus.Config("faults", Path.Combine(_out.Path, "faults"), server, "vlm.seed=2", "vlm.timeout_minutes=0.1", "vlm.max_attempts=8");
         using var build = new DatasetBuild(db.DataSource);
         var id = await build.PrepareAsync(config);
         var status = await build.BuildAsync(id);
@@ -187,5 +187,23 @@ public sealed class DatasetBuildFacts(TestDatabase db, ShapesCorpus corpus) : IC
         var shard = await ShardReader.ReadAllAsync((await build.Store.GetUnitsAsync(status.Id))[0].ShardPath!);
         Assert.All(shard, r => Assert.Contains(r.SourceId, good));
         Assert.All(shard, r => Assert.Equal($"caption of {r.SourceId}", r.SourceCaption));
+    }
+
+    [Fact]
+    public async Task Build_WhereEveryImageIsSkipped_FinishesWithAnEmptyShard_AndSendsNothing()
+    {
+        var folder = Path.Combine(_out.Path, "only-bad");
+        Directory.CreateDirectory(folder);
+        foreach (var kind in new[] { "corrupt", "tiny" })
+            await File.WriteAllBytesAsync(Path.Combine(folder, $"{kind}.jpg"), BadFiles.Make(kind));
+        await using var server = await corpus.StartAnnotatorAsync();
+        var config = corpus.Config("only-bad", Path.Combine(_out.Path, "only-bad-out"), server, "vlm.seed=5", "input.kind=folder", $"input.path={folder}");
+        using var build = new DatasetBuild(db.DataSource);
+        var status = await build.BuildAsync(await build.PrepareAsync(config));
+
+        Assert.Equal("finished", status.Status);
+        Assert.Equal((2, 2, 0L), (status.ImagesIn, status.ImagesSkipped, status.Rows));
+        Assert.Equal(0, server.RequestCount);
+        Assert.Empty(await ShardReadBack.ReadAsync(config.Value.OutputDir));
     }
 }

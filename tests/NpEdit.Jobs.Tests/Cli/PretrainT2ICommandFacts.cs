@@ -117,7 +117,8 @@ public sealed class PretrainT2ICommandFacts : IAsyncLifetime
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        // Generous: on a shared 2-core machine start-up alone (JIT, PostgreSQL, corpus) can take a minute.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         var runs = Path.Combine(_home.Path, "runs");
         while (!process.HasExited && !CheckpointPast(runs, afterStep))
             await Task.Delay(100, timeout.Token);

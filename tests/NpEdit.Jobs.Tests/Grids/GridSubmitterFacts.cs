@@ -81,6 +81,23 @@ public sealed class GridSubmitterFacts : IAsyncLifetime
         Assert.Equal(runs[2].JobId, after[2].JobId);
     }
 
+    [Fact]
+    public async Task ASpecChangedInCode_IsStoredAsChanged_SoTheExpandJobSeesTheSameRuns()
+    {
+        var spec = GridSpec.Load(RepoFiles.Grid("grid-demo.yaml"));
+        var overrides = (System.Text.Json.Nodes.JsonObject)spec.Overrides.DeepClone();
+        overrides["generator.init"] = "/elsewhere/g_init.safetensors";
+        spec = spec with { Name = "demo-elsewhere", Overrides = overrides };
+
+        var first = await Submitter.SubmitAsync(spec);
+        await new ExpandGridJob(Submitter).RunAsync(first.GridId, null, CancellationToken.None);
+
+        var run = Assert.Single(await new GridStore(_db.DataSource).RunsAsync(first.GridId));
+        var config = (await new NpEdit.Core.Tracking.RunStore(_db.DataSource).GetAsync(run.RunId))!.Config;
+        Assert.Contains("/elsewhere/g_init.safetensors", config);
+        Assert.Equal(GridExpander.Expand(spec)[0].Hash, (await new NpEdit.Core.Tracking.RunStore(_db.DataSource).GetAsync(run.RunId))!.ConfigHash);
+    }
+
     private static List<(JobData Job, string Queue)> Chain(IStorageConnection jobs, string first)
     {
         var chain = new List<(JobData, string)>();

@@ -1,0 +1,24 @@
+using NpEdit.Evaluator.Oracle;
+
+namespace NpEdit.Jobs.Demo;
+
+/// <summary>
+/// The demo's sizes: <c>--quick</c> (target ≤ 3 minutes on 2 cores: every stage runs, none long enough to learn
+/// much) and the default (≤ 20 minutes: the CPU presets e001 and e010, shortened).
+/// </summary>
+/// <param name="T2ISets">Overrides of experiments/e001-pretrain-shapes-s-cpu.yaml for G_init.</param>
+/// <param name="CriticSets">Overrides of the ShapesWorld critic's pretraining config.</param>
+/// <param name="TrainSets">Overrides of the NP-Edit CPU preset (experiments/e010-npedit-shapes-demo.yaml): the schedule
+/// is shortened in proportion, so identity warmup, single-step and two-pass unrolling all happen.</param>
+public sealed record DemoSettings(string Name, int CorpusImages, int ImagesPerUnit, OracleTrainConfig Oracle,
+    string[] T2ISets, string[] CriticSets, IReadOnlyDictionary<string, int> TrainSets)
+{
+    public static DemoSettings Quick { get; } = new("demo-quick", 120, 40, new OracleTrainConfig { Steps = 150 },
+        ["preset=shapes-xs", "steps=120", "eval.every=0", "eval.prompts=16", "eval.grid_prompts=4"],
+        ["steps=60", "held_out_per_family=40", "eval_every=60"],
+        new Dictionary<string, int> { ["schedule.steps"] = 30, ["schedule.warmup_steps"] = 5, ["schedule.single_step_steps"] = 15 });
+
+    public static DemoSettings Full { get; } = new("demo", 1200, 200, new OracleTrainConfig { Steps = 1500 },
+        ["steps=1500"], [],
+        new Dictionary<string, int> { ["schedule.steps"] = 400, ["schedule.warmup_steps"] = 40, ["schedule.single_step_steps"] = 120 });
+}
