@@ -23,7 +23,7 @@ import torch.nn.functional as F
 # (image_size, in_channels, patch, hidden, depth, heads, text_dim, freq, text_tokens): src/Trainer/Models/ModelPresets.cs
 PRESETS = {
     "shapes-xs": (16, 3, 2, 64, 2, 4, 32, 64, 12),
-    "shapes-s": (32, 3, 4, 192, 6, 6, 128, 256, 24),
+    "shapes-s": (32, 3, 4, 128, 4, 4, 64, 128, 24),
     "shapes-m": (64, 3, 2, 512, 12, 8, 256, 256, 24),
     "dit-2b": (64, 16, 2, 2048, 26, 16, 1024, 256, 64),
 }

@@ -16,5 +16,7 @@ root.Subcommands.Add(TrainCommands.Build());
 root.Subcommands.Add(DemoCommand.Build());
 root.Subcommands.Add(PretrainCommands.Build());
 root.Subcommands.Add(CriticCommands.Build());
+root.Subcommands.Add(EvalCommands.Build());
+root.Subcommands.Add(ReportCommands.Build());
 // Ctrl-C cancels the token; long jobs (pretrain) need more than the default 2 s to finish a step and save a checkpoint.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });

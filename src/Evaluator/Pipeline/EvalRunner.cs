@@ -25,7 +25,13 @@ public sealed class EvalRunner(EvalStore store)
                 $"{missing.Length} of {items.Length} edited images are missing under {outputsDirectory} (first: {OutputLayout.RelativePath(missing[0].Group, missing[0].Key)}). " +
                 "Run 'npedit eval generate' for this benchmark first, or write outputs of another model in the <group>/<key>.png layout.");
 
-        var (runId, _) = await store.CreateOrResumeRunAsync(spec with { SamplesPerItem = options.SamplesPerItem }, ct);
+        var (runId, _) = await store.CreateOrResumeRunAsync(spec with
+        {
+            SamplesPerItem = options.SamplesPerItem,
+            Metrics = judge.Metrics,
+            OutputsDirectory = Path.GetFullPath(outputsDirectory),
+            BenchmarkRoot = Path.GetFullPath(benchmark.Root),
+        }, ct);
         await store.Runs.SetStatusAsync(runId, RunStatus.Running, ct: ct);
         try
         {

@@ -11,4 +11,10 @@ public sealed record EvalRunSpec(
     int? SamplerSteps, int SamplesPerItem, Guid? OutputSetId, JsonObject Config)
 {
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The judge's headline metrics, in report order.</summary>
+    public IReadOnlyList<string> Metrics { get; init; } = [];
+
+    public string OutputsDirectory { get; init; } = "";
+    public string BenchmarkRoot { get; init; } = "";
 }

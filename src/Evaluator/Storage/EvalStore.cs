@@ -60,11 +60,13 @@ public sealed class EvalStore(NpgsqlDataSource dataSource)
         }, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO npedit.eval_runs (run_id, output_set_id, label, checkpoint, benchmark, judge, judge_model, sampler_steps, samples_per_item, config)
-            VALUES (@runId, @OutputSetId, @Label, @Checkpoint, @Benchmark, @Judge, @JudgeModel, @SamplerSteps, @SamplesPerItem, @config::jsonb)
+            INSERT INTO npedit.eval_runs (run_id, output_set_id, label, checkpoint, benchmark, judge, judge_model, sampler_steps, samples_per_item,
+                                          metrics, outputs_dir, benchmark_root, config)
+            VALUES (@runId, @OutputSetId, @Label, @Checkpoint, @Benchmark, @Judge, @JudgeModel, @SamplerSteps, @SamplesPerItem,
+                    @metrics, @OutputsDirectory, @BenchmarkRoot, @config::jsonb)
             ON CONFLICT (run_id) DO NOTHING
             """, new { runId = run.Id, spec.OutputSetId, spec.Label, spec.Checkpoint, spec.Benchmark, spec.Judge, spec.JudgeModel, spec.SamplerSteps,
-                spec.SamplesPerItem, config = spec.Config.ToJsonString() }, cancellationToken: ct));
+                spec.SamplesPerItem, metrics = spec.Metrics.ToArray(), spec.OutputsDirectory, spec.BenchmarkRoot, config = spec.Config.ToJsonString() }, cancellationToken: ct));
         return (run.Id, created);
     }
 
@@ -154,7 +156,7 @@ public sealed class EvalStore(NpgsqlDataSource dataSource)
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<EvalRunRow>(new CommandDefinition("""
             SELECT r.run_id, x.name AS experiment, r.label, r.checkpoint, r.benchmark, r.judge, r.judge_model, r.sampler_steps,
-                   r.samples_per_item, r.output_set_id, r.created_at
+                   r.samples_per_item, r.output_set_id, r.metrics, r.outputs_dir, r.benchmark_root, r.created_at
             FROM npedit.eval_runs r
             JOIN npedit.runs ru ON ru.id = r.run_id
             JOIN npedit.experiments x ON x.id = ru.experiment_id

@@ -41,8 +41,8 @@ internal static class CriticCommands
                 throw new ArgumentException($"Give one or two --image files; got {files.Length}.");
             var selection = TorchRuntime.Initialize(DeviceSpec.Parse(parse.GetValue(device)));
             using var scope = NewDisposeScope();
-            using var critic = (LlavaOnevisionCritic)CriticCheckpoint.Load(parse.GetValue(checkpoint)!, selection.Device);
             var tensors = files.Select(f => ReadPng(f, selection.Device)).ToArray();
+            using var critic = (LlavaOnevisionCritic)CriticCheckpoint.Load(parse.GetValue(checkpoint)!, selection.Device);
             using var _ = no_grad();
             var p = critic.ProbabilityYes(tensors.Length == 2 ? tensors[0] : null, tensors[^1], [parse.GetValue(question)!]).item<float>();
             Console.WriteLine($"p(Yes) = {p:F4}");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using NpEdit.Core.Config;
 using NpEdit.Core.Database;
 using NpEdit.Trainer.Pretraining;
@@ -63,19 +64,38 @@ internal static class PretrainCommands
                                    $"[bold]{Markup.Escape(resolved.Value.Experiment)}[/] on {Markup.Escape(selection.Device.ToString())}: {Markup.Escape(selection.Reason)}");
             AnsiConsole.MarkupLine($"files: {Markup.Escape(T2IPretrainJob.RunDirectory(run.Id))}");
 
+            // Ctrl-C (SIGINT) or SIGTERM ends training after the current step with a checkpoint; registered here as
+            // well as in System.CommandLine so the stop never depends on another handler running first.
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            void Stop(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                interrupt.Cancel();
+            }
+
             T2IPretrainOutcome? outcome = null;
-            await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async ctx =>
-                {
-                    var bar = ctx.AddTask("pretrain t2i", maxValue: resolved.Value.Steps);
-                    var progress = new Progress<T2IProgress>(p =>
+            try
+            {
+                await AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async ctx =>
                     {
-                        bar.Value = p.Step;
-                        bar.Description = p.Loss is { } loss ? $"{p.Phase} loss {loss:F4}" : p.Phase;
+                        var bar = ctx.AddTask("pretrain t2i", maxValue: resolved.Value.Steps);
+                        var progress = new Progress<T2IProgress>(p =>
+                        {
+                            bar.Value = p.Step;
+                            bar.Description = p.Loss is { } loss ? $"{p.Phase} loss {loss:F4}" : p.Phase;
+                        });
+                        outcome = await job.RunAsync(run.Id, resume: true, progress, interrupt.Token);
                     });
-                    outcome = await job.RunAsync(run.Id, resume: true, progress, ct);
-                });
+            }
+            catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+            {
+                AnsiConsole.MarkupLine("[yellow]stopped[/] before training started; rerun with --resume");
+                return 130;
+            }
             var agreement = outcome!.Agreement is { } a
                 ? $"; caption colour agreement {a.Agreement:P1} of {a.Readable} readable objects"
                 : "";

@@ -32,9 +32,10 @@ internal static class TrainCommands
             {
                 return await TrainAsync(parse.GetValue(config)!, parse.GetValue(set) ?? [], parse.GetValue(resume), ct);
             }
-            catch (Exception e) when (e is ConfigException or TrainingDivergedException or InvalidDataException)
+            catch (Exception e) when (e is ConfigException or TrainingDivergedException or InvalidDataException or FileNotFoundException
+                                          or DirectoryNotFoundException or ArgumentException or FormatException)
             {
-                // Plain stderr: Spectre wraps at 80 columns when redirected, which splits the key names in the message.
+                // Plain stderr: Spectre wraps at 80 columns when redirected, which splits key names and paths in the message.
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
             }
@@ -124,10 +125,7 @@ internal static class TrainCommands
     {
         if (config.Loss.Objective is Objective.OnlyDmd or Objective.Sft)
             return null;
-        var path = RequireFile(config.Critic.Checkpoint, "critic.checkpoint");
-        throw new ArgumentException(
-            $"critic.checkpoint '{path}': this build has no VLM critic loader yet (it arrives with the critic work). " +
-            "Until then train with --set loss.objective=only_dmd, or objective sft in ShapesWorld.");
+        return CriticCheckpoint.Load(RequireFile(config.Critic.Checkpoint, "critic.checkpoint"), device);
     }
 
     private static string RequireFile(string path, string key)

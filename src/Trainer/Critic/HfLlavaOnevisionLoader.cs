@@ -20,6 +20,15 @@ public static class HfLlavaOnevisionLoader
         var config = ReadConfig(folder);
         var tokenizer = CriticCheckpoint.CreateTokenizer(config, folder);
         var model = new LlavaOnevisionModel(config.Model);
+        LoadWeights(model, folder);
+        if (device is not null)
+            model.to(device);
+        return (model, tokenizer, config);
+    }
+
+    /// <summary>Copies the folder's weights into <paramref name="model"/>, shard by shard; throws if any model tensor is missing.</summary>
+    public static void LoadWeights(LlavaOnevisionModel model, string folder)
+    {
         var expected = model.state_dict().Keys.ToHashSet();
         var loaded = new HashSet<string>();
         foreach (var shard in ShardFiles(folder))
@@ -31,7 +40,7 @@ public static class HfLlavaOnevisionLoader
                 foreach (var (hfKey, value) in state)
                 {
                     var key = HfLlavaOnevisionKeys.Map(hfKey);
-                    if (key is null || (key == "lm_head.weight" && config.Model.TextConfig.TieWordEmbeddings))
+                    if (key is null || (key == "lm_head.weight" && model.Config.TextConfig.TieWordEmbeddings))
                         continue;                                   // unused tensor, or a tied head saved anyway
                     if (!expected.Contains(key))
                         throw new InvalidDataException($"{shard}: tensor '{hfKey}' has no place in a model with this config.json.");
@@ -49,13 +58,28 @@ public static class HfLlavaOnevisionLoader
         var missing = expected.Except(loaded).Order(StringComparer.Ordinal).ToArray();
         if (missing.Length > 0)
             throw new InvalidDataException($"{folder} lacks {missing.Length} tensor(s) of the model, e.g. {string.Join(", ", missing.Take(5))}.");
-        if (device is not null)
-            model.to(device);
-        return (model, tokenizer, config);
     }
 
     /// <summary>The critic config of an HF folder: config.json's fields, the processor's mean/std, Yes/No ids from the tokenizer.</summary>
     public static CriticConfig ReadConfig(string folder)
+    {
+        var model = ReadModelConfig(folder);
+        var tokenizerFile = "tokenizer.json";
+        var tokenizer = Qwen2Tokenizer.FromFile(Path.Combine(folder, tokenizerFile));
+        return new CriticConfig
+        {
+            Name = Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)),
+            Model = model,
+            TokenizerKind = "qwen2",
+            TokenizerFile = tokenizerFile,
+            YesTokenId = tokenizer.TokenId("Yes"),
+            NoTokenId = tokenizer.TokenId("No"),
+            TurnSeparator = TurnSeparatorOf(folder),
+        }.Validate();
+    }
+
+    /// <summary>The model config of an HF folder: config.json's fields (HF defaults where absent) and the processor's mean/std.</summary>
+    public static LlavaOnevisionConfig ReadModelConfig(string folder)
     {
         var root = ReadJson(Path.Combine(folder, "config.json"), required: true)!;
         var text = root["text_config"] ?? new JsonObject();
@@ -98,18 +122,7 @@ public static class HfLlavaOnevisionLoader
             ImageMean = Doubles(preprocessor, "image_mean") ?? [0.5, 0.5, 0.5],
             ImageStd = Doubles(preprocessor, "image_std") ?? [0.5, 0.5, 0.5],
         };
-        var tokenizerFile = "tokenizer.json";
-        var tokenizer = Qwen2Tokenizer.FromFile(Path.Combine(folder, tokenizerFile));
-        return new CriticConfig
-        {
-            Name = Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)),
-            Model = model,
-            TokenizerKind = "qwen2",
-            TokenizerFile = tokenizerFile,
-            YesTokenId = tokenizer.TokenId("Yes"),
-            NoTokenId = tokenizer.TokenId("No"),
-            TurnSeparator = TurnSeparatorOf(folder),
-        }.Validate();
+        return model.Validate();
     }
 
     /// <summary>The shard files in index order, or the single weights file.</summary>

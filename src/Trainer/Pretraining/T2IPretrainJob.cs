@@ -194,7 +194,17 @@ public sealed class T2IPretrainJob(NpgsqlDataSource dataSource)
         var directory = Path.Combine(ProjectPaths.StateDirectory(), "corpora", $"shapes-n{data.Count}-r{resolution}-s{data.CorpusSeed}");
         if (File.Exists(Path.Combine(directory, CorpusManifest.FileName)))
             return directory;
-        await CorpusWriter.WriteAsync(new CorpusOptions(data.Count, resolution, (ulong)data.CorpusSeed, directory), ct: ct);
+        // Written beside and renamed into place, so two runs building the same corpus never see a half-written one.
+        var temp = $"{directory}.tmp-{Environment.ProcessId}";
+        await CorpusWriter.WriteAsync(new CorpusOptions(data.Count, resolution, (ulong)data.CorpusSeed, temp), ct: ct);
+        try
+        {
+            Directory.Move(temp, directory);
+        }
+        catch (IOException) when (File.Exists(Path.Combine(directory, CorpusManifest.FileName)))
+        {
+            Directory.Delete(temp, recursive: true);
+        }
         return directory;
     }
 

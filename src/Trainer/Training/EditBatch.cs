@@ -11,5 +11,5 @@ public sealed record EditBatch(IReadOnlyList<EditExample> Examples, Tensor Refer
 
     /// <summary>Decodes the examples' source images at <paramref name="size"/>² on <paramref name="device"/>.</summary>
     public static EditBatch Load(IReadOnlyList<EditExample> examples, int size, Device device) =>
-        new(examples, ImageTensors.FromPngs(examples.Select(e => e.Sample.SourceImage.Bytes).ToArray(), size, device));
+        new(examples, ImageTensors.FromPngs(ShardImages.Shared.Load(examples), size, device));
 }

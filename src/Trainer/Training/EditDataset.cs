@@ -1,10 +1,12 @@
 using NpEdit.Core.Shards;
+using Parquet;
 
 namespace NpEdit.Trainer.Training;
 
 /// <summary>
-/// The training rows of a run, read through Core's shard schema (<see cref="ShardReader"/>). Rows stay as
-/// encoded PNG bytes; images are decoded per batch. Shard paths may name files or folders of <c>*.parquet</c>.
+/// The training rows of a run, read through Core's shard schema (<see cref="ShardReader"/>). Only the text and
+/// position of each row stay in memory; the images stream in per batch (<see cref="ShardImages"/>). Shard paths may
+/// name files or folders of <c>*.parquet</c>.
 /// </summary>
 public sealed class EditDataset
 {
@@ -27,13 +29,32 @@ public sealed class EditDataset
         var rows = new List<EditExample>();
         foreach (var shard in shards)
         {
-            var index = 0;
+            List<long>? groupSizes = null;
+            var (index, group, inGroup) = (0, 0, 0);
             await foreach (var sample in ShardReader.ReadAsync(shard, ct))
-                rows.Add(new EditExample(sample, shard, index++));
+            {
+                groupSizes ??= await RowGroupSizesAsync(shard, ct);   // after ShardReader has checked the schema version
+                while (group < groupSizes.Count && inGroup >= groupSizes[group])
+                    (group, inGroup) = (group + 1, 0);
+                sample.SourceImage = new HfImage { Path = sample.SourceImage.Path };   // the bytes are re-read per batch
+                rows.Add(new EditExample(sample, shard, index++, group, inGroup++));
+            }
         }
         if (rows.Count == 0)
             throw new InvalidDataException($"The shards {string.Join(", ", shards)} hold no rows; build the dataset first ('npedit dataset build').");
         return new EditDataset(shards, rows);
+    }
+
+    private static async Task<List<long>> RowGroupSizesAsync(string shard, CancellationToken ct)
+    {
+        await using var reader = await ParquetReader.CreateAsync(shard, cancellationToken: ct);
+        var sizes = new List<long>();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            sizes.Add(group.RowCount);
+        }
+        return sizes;
     }
 
     /// <summary>Expands folders into their <c>*.parquet</c> files (sorted, so the order is stable); missing paths are errors.</summary>

@@ -237,13 +237,19 @@ public sealed class NpEditTrainer : IDisposable
     {
         var n = noise.shape[0];
         var one = ones(n, device: device);
-        var first = FlowMatching.PredictX0(noise, one, generator.call(noise, one, c.Tokens, c.Mask, y));   // (N, C, H, W)
+        var first = FlowMatching.PredictX0(noise, one, Pass(noise, one, c, y));                   // (N, C, H, W)
         if (t >= 1.0)
             return (first, first);
         var tt = full(n, t, device: device);
         var xt = FlowMatching.Interpolate(first, randn(noise.shape, device: device, generator: g), tt);   // fresh ε′
-        return (first, FlowMatching.PredictX0(xt, tt, generator.call(xt, tt, c.Tokens, c.Mask, y)));
+        return (first, FlowMatching.PredictX0(xt, tt, Pass(xt, tt, c, y)));
     }
+
+    /// <summary>One G_θ pass; with run.activation_checkpointing its activations are recomputed in the backward.</summary>
+    private Tensor Pass(Tensor x, Tensor t, TextEncoding c, Tensor y) =>
+        config.Run.ActivationCheckpointing && is_grad_enabled()
+            ? CheckpointedPass.Apply(xi => generator.call(xi, t, c.Tokens, c.Mask, y), x, generatorParameters)
+            : generator.call(x, t, c.Tokens, c.Mask, y);
 
     /// <summary>
     /// DMD in x0 form (§1.5 of the method notes): x_t from the generator output without gradient at t ~ U[0.02, 0.98];

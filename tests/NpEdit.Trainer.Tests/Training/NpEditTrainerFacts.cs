@@ -1,4 +1,6 @@
 using NpEdit.Core.Config.Training;
+using NpEdit.Trainer.Critic;
+using NpEdit.Trainer.Models.Critic;
 using NpEdit.Trainer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -55,6 +57,28 @@ public sealed class NpEditTrainerFacts
         Assert.True(TrainingFixtures.Same(a, trainer.Auxiliary));
         Assert.True(TrainingFixtures.Same(t, trainer.Teacher));
         Assert.All(trainer.Auxiliary.parameters().Concat(trainer.Teacher.parameters()), p => Assert.True(p.grad is null || p.grad.abs().sum().item<float>() == 0));
+    }
+
+    [Fact]
+    public void GeneratorStep_TrainsThroughARealLlavaOnevisionCritic_WithoutChangingIt()
+    {
+        TorchTestEnvironment.Initialize();
+        using var critic = new LlavaOnevisionCritic(new LlavaOnevisionModel(Critic.TinyCritics.Model()), Critic.TinyCritics.Tokenizer, Critic.TinyCritics.Config());
+        var init = TrainingFixtures.Init(Examples.Select(e => e.Sample));
+        var config = TrainingFixtures.Config(Objective.OnlyVlm) with { Schedule = new ScheduleSection { WarmupSteps = 0, AuxUpdates = 0 } };
+        using var trainer = new NpEditTrainer(config, init, critic);
+        init.DiT.Dispose();
+        init.Text.Dispose();
+        using var scope = NewDisposeScope();
+        var (g, c) = (TrainingFixtures.Snapshot(trainer.Generator), TrainingFixtures.Snapshot(critic.Module));
+
+        var logs = trainer.GeneratorStep(TrainingFixtures.Batch(trainer, Examples.Skip(3).Take(2).ToList()));   // an add and a removal
+
+        Assert.True(double.IsFinite(logs["loss/vlm"]) && logs["loss/vlm"] > 0);
+        Assert.Contains("p_correct/edit/remove", logs.Keys);
+        Assert.True(logs["grad_norm/generator"] > 0);
+        Assert.False(TrainingFixtures.Same(g, trainer.Generator));
+        Assert.True(TrainingFixtures.Same(c, critic.Module));
     }
 
     [Fact]

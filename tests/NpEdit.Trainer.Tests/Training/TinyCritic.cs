@@ -1,4 +1,5 @@
 using NpEdit.Trainer.Critic;
+using NpEdit.Trainer.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,7 +21,7 @@ internal sealed class TinyCritic : nn.Module<Tensor?, Tensor, Tensor>, IEditCrit
     private readonly Linear head;
     private IReadOnlyList<string> pending = [];
 
-    public TinyCritic(long seed = 11) : base(nameof(TinyCritic))
+    public TinyCritic(long seed = 11) : base(Ready(nameof(TinyCritic)))
     {
         torch.random.manual_seed(seed);
         conv = nn.Conv2d(3, Width, 3, stride: 2, padding: 1);
@@ -68,6 +69,13 @@ internal sealed class TinyCritic : nn.Module<Tensor?, Tensor, Tensor>, IEditCrit
     {
         var small = nn.functional.interpolate(image, size: [16, 16], mode: InterpolationMode.Bilinear, align_corners: false);
         return nn.functional.gelu(conv.call(small)).mean([2, 3]);                           // (N, W)
+    }
+
+    /// <summary>The runtime must be up before the base Module constructor touches libtorch (a test may build the critic first).</summary>
+    private static string Ready(string name)
+    {
+        TorchRuntime.Initialize(DeviceSpec.Cpu);
+        return name;
     }
 
     private static uint Fnv(string word)

@@ -15,6 +15,12 @@ public sealed record RunSection
     /// <summary>ShapesWorld-Bench items (one per edit type, in turn) shown in each sample grid.</summary>
     public int SampleGridItems { get; init; } = 6;
 
+    /// <summary>
+    /// Recompute each generator pass in the backward instead of storing its activations (a custom autograd Function);
+    /// off by default (the small presets fit), on for dit-2b-sized generators.
+    /// </summary>
+    public bool ActivationCheckpointing { get; init; }
+
     /// <summary>Where run folders (checkpoints, samples) go.</summary>
     public string OutputRoot { get; init; } = "runs";
 }

@@ -60,9 +60,10 @@ public sealed class LlavaOnevisionModel : nn.Module<Tensor, Tensor, Tensor, Tens
         var embeds = language_model.Embed(ids);                                       // (N, L, D)
         var isImage = ids.eq(config.ImageTokenIndex);                                 // (N, L)
         var perRow = isImage.sum(1);
-        if (perRow.min().item<long>() != imageTokens.shape[1] || perRow.max().item<long>() != imageTokens.shape[1])
+        var (fewest, most) = (perRow.min().item<long>(), perRow.max().item<long>());
+        if (fewest != imageTokens.shape[1] || most != imageTokens.shape[1])
             throw new ArgumentException(
-                $"Every row needs exactly {imageTokens.shape[1]} image positions for its image features; the prompts hold between {perRow.min().item<long>()} and {perRow.max().item<long>()}.");
+                $"Every row needs exactly {imageTokens.shape[1]} image positions for its image features; the prompts hold between {fewest} and {most}.");
         // masked_scatter fills the image positions row by row in order, as HF does; gradients flow into imageTokens.
         embeds = embeds.masked_scatter(isImage.unsqueeze(-1).expand_as(embeds), imageTokens.to(embeds.dtype));
         return language_model.call(embeds, attentionMask);
@@ -89,7 +90,7 @@ public sealed class LlavaOnevisionModel : nn.Module<Tensor, Tensor, Tensor, Tens
                 nn.init.normal_(p, std: 1.0 / Math.Sqrt(config.TextConfig.HiddenSize));
             else if (name.EndsWith(".bias", StringComparison.Ordinal))
                 p.zero_();
-            else if (!name.EndsWith("layernorm.weight", StringComparison.Ordinal) && !name.Contains("layer_norm") && !name.EndsWith("norm.weight", StringComparison.Ordinal))
+            else if (!name.Contains("norm", StringComparison.Ordinal))     // LayerNorm and RMSNorm weights stay 1
                 nn.init.normal_(p, std: 0.02);
         }
     }

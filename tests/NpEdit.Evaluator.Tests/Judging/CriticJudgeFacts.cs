@@ -1,0 +1,65 @@
+using NpEdit.Core.Prompts;
+using NpEdit.Evaluator.Benchmarks;
+using NpEdit.Evaluator.Judging;
+using NpEdit.Evaluator.Tests.Oracle;
+using NpEdit.ShapesWorld.Bench;
+using NpEdit.ShapesWorld.Evaluation;
+using NpEdit.ShapesWorld.Rendering;
+using NpEdit.Testing;
+using NpEdit.Trainer.Critic;
+using NpEdit.Trainer.Critic.Shapes;
+using NpEdit.Trainer.Models.Critic;
+using static TorchSharp.torch;
+
+namespace NpEdit.Evaluator.Tests.Judging;
+
+/// <summary>
+/// The critic as a judge answers exactly the VLM loss's questions: its per-question scores equal the critic's own
+/// p(Yes) (or 1 − p(Yes) where the correct answer is No). An untrained ShapesWorld critic is enough to check that.
+/// </summary>
+[Collection(OracleCollection.Name)]
+public class CriticJudgeFacts : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Scores_are_the_critics_probability_of_the_correct_answer()
+    {
+        OracleTestEnvironment.InitializeTorch();
+        var mini = CriticPresets.ShapesMini();
+        var config = mini with // the mini preset's vocabulary, at a size that runs in a blink
+        {
+            Model = mini.Model with
+            {
+                VisionConfig = mini.Model.VisionConfig with { HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1, NumAttentionHeads = 2, ImageSize = 16, PatchSize = 4 },
+                TextConfig = mini.Model.TextConfig with { HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1 },
+            },
+        };
+        using var critic = new LlavaOnevisionCritic(new LlavaOnevisionModel(config.Model), new CriticWordTokenizer(config.Words), config);
+        var judge = new CriticJudge(critic, CPU, "untrained shapes-mini");
+        var set = await ShapesBench.WriteAsync(_dir.Path, new BenchOptions { ItemsPerType = 1 });
+        var bench = await ShapesWorldBenchLoader.LoadAsync(set.Directory);
+
+        foreach (var item in bench.Items.Where(i => i.Group is "color" or "remove"))
+        {
+            var source = item.LoadSource();
+            var edited = PngCodec.Encode(GroundTruth.TargetImageOf(item.ShapesItem!, 64), 64, 64);
+            var outcome = await judge.JudgeAsync(new JudgeInput(item, source, edited), 0, CancellationToken.None);
+
+            Assert.Null(outcome.Failure);
+            using var scope = NewDisposeScope();
+            var reference = Imaging.ImageTensors.FromRgb([PngCodec.Decode(source).Rgb], 64, 64, CPU);
+            var output = Imaging.ImageTensors.FromRgb([PngCodec.Decode(edited).Rgb], 64, 64, CPU);
+            var instruction = new Dictionary<string, string> { ["edit_instruction"] = item.Instruction };
+            var pEdit = item.Group == "remove"
+                ? 1 - critic.ProbabilityYes(null, output, [PaperPrompts.RemovalPresence.FillUser(new Dictionary<string, string> { ["object_name"] = item.Subject! })]).item<float>()
+                : critic.ProbabilityYes(reference, output, [PaperPrompts.EditVerification.FillUser(instruction)]).item<float>();
+            var pIdentity = critic.ProbabilityYes(reference, output, [PaperPrompts.IdentityPreservation.FillUser(instruction)]).item<float>();
+            Assert.Equal(pEdit, outcome.Scores["p_edit"], 4);
+            Assert.Equal(pIdentity, outcome.Scores["p_identity"], 4);
+            Assert.Equal((pEdit + pIdentity) / 2, outcome.Scores[CriticJudge.Score], 4);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.RegularExpressions;
+using NpEdit.Core.Config;
+using NpEdit.Core.Tracking;
+using NpEdit.ShapesWorld.Rendering;
+using NpEdit.ShapesWorld.Scenes;
+using NpEdit.Testing;
+using NpEdit.Trainer.Critic.Shapes;
+using NpEdit.Trainer.Runtime;
+using static TorchSharp.torch;
+
+namespace NpEdit.Jobs.Tests.Cli;
+
+/// <summary><c>npedit pretrain critic</c> and <c>npedit critic ask</c> as separate processes, and the tracked run on a real database.</summary>
+public sealed partial class CriticCommandFacts : IAsyncLifetime
+{
+    private readonly IsolatedHome _home = new();
+    private readonly TestDatabase _database = new();
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("npedit-critic-cli-");
+
+    // One torch thread: on a busy shared CPU two spinning OpenMP threads slow tiny models down many times.
+    private Dictionary<string, string?> Env => new(_home.Environment) { ["NPEDIT_TORCH_THREADS"] = "1" };
+
+    public async Task InitializeAsync()
+    {
+        await _home.InitializeAsync();
+        await _database.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        await _home.DisposeAsync();
+        _folder.Delete(recursive: true);
+    }
+
+    [GeneratedRegex(@"p\(Yes\) = (0|1)\.\d{4}")]
+    private static partial Regex Probability();
+
+    [Fact]
+    public async Task PretrainThenAsk_PrintsAccuracyPerFamily_ThenAProbability()
+    {
+        var checkpoint = Path.Combine(_folder.FullName, "critic.safetensors");
+        var pretrain = await NpeditProcess.RunAsync(Env, "pretrain", "critic", "--out", checkpoint, "--device", "cpu",
+            "--set", "steps=2", "--set", "batch_size=3", "--set", "held_out_per_family=2", "--set", "eval_every=2");
+
+        Assert.True(pretrain.ExitCode == 0, pretrain.Output);
+        Assert.All(CriticExample.Families, f => Assert.Contains(f, pretrain.Output));
+        Assert.True(File.Exists(checkpoint) && File.Exists(Path.ChangeExtension(checkpoint, ".config.json")));
+
+        var (a, b) = (WritePng("a.png", 1), WritePng("b.png", 2));
+        var asks = await Task.WhenAll(
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", checkpoint, "--image", a, "--image", b,
+                "--question", "Answer with a Yes or No if the second image is exactly the same as the first image."),
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", checkpoint, "--image", a,
+                "--question", "Answer with a Yes or No if the image has red circle."));
+        var (two, one) = (asks[0], asks[1]);
+
+        Assert.True(two.ExitCode == 0, two.Output);
+        Assert.Matches(Probability(), two.Output);
+        Assert.True(one.ExitCode == 0, one.Output);
+        Assert.Matches(Probability(), one.Output);
+    }
+
+    [Fact]
+    public async Task Ask_ExplainsBadInputs()
+    {
+        var a = WritePng("a.png", 1);
+        var notPng = Path.Combine(_folder.FullName, "note.png");
+        await File.WriteAllTextAsync(notPng, "not an image");
+
+        var runs = await Task.WhenAll(
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", Path.Combine(_folder.FullName, "none.safetensors"), "--image", a, "--question", "q"),
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", a, "--image", a, "--image", a, "--question", "q"),
+            NpeditProcess.RunAsync(Env, "pretrain", "critic", "--set", "no_such_key=1"),
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", notPng, "--question", "q"));
+        var (missing, three, badKey, notAnImage) = (runs[0], runs[1], runs[2], runs[3]);
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("not found", OneLine(missing.Output));
+        Assert.Equal(1, three.ExitCode);
+        Assert.Contains("one or two --image", OneLine(three.Output));
+        Assert.Equal(1, badKey.ExitCode);
+        Assert.Contains("no_such_key", OneLine(badKey.Output));
+        Assert.Equal(1, notAnImage.ExitCode);
+        Assert.Contains("cannot be read as a PNG", OneLine(notAnImage.Output));
+    }
+
+    [Fact]
+    public async Task PretrainRun_RecordsHeldOutAccuracyPerFamily_AsRunMetrics()
+    {
+        TorchRuntime.Initialize(DeviceSpec.Cpu, threads: 1);
+        var resolved = ConfigLoader.Load<CriticPretrainConfig>(null, ["steps=2", "batch_size=3", "held_out_per_family=2", "eval_every=1"]);
+        var path = Path.Combine(_folder.FullName, "run.safetensors");
+
+        var outcome = await new CriticPretrainRun(_database.DataSource).RunAsync(resolved, path, CPU);
+
+        var run = await new RunStore(_database.DataSource).GetAsync(outcome.RunId);
+        Assert.Equal("finished", run!.Status);
+        Assert.Equal("pretrain-critic", run.Kind);
+        var latest = await new MetricStore(_database.DataSource).LatestAsync(outcome.RunId);
+        Assert.All(CriticExample.Families, f => Assert.Equal((2L, outcome.Accuracy(f)), latest[$"heldout/accuracy/{f}"]));
+        Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "loss")).Count);
+        Assert.Equal(Path.GetFullPath(path), (await new RunStore(_database.DataSource).TagsAsync(outcome.RunId))["checkpoint"]);
+    }
+
+    /// <summary>The console wraps long messages; compare on one line.</summary>
+    private static string OneLine(string output) => Regex.Replace(output, @"\s+", " ");
+
+    private string WritePng(string name, ulong seed)
+    {
+        var path = Path.Combine(_folder.FullName, name);
+        File.WriteAllBytes(path, Renderer.RenderPng(SceneSampler.Sample(seed), 64));
+        return path;
+    }
+}

@@ -1,0 +1,76 @@
+using NpEdit.Trainer.Critic;
+using NpEdit.Trainer.Critic.Shapes;
+using TorchSharp;
+
+namespace NpEdit.Trainer.Tests.Critic;
+
+public class CriticPretrainerFacts
+{
+    public CriticPretrainerFacts() => TorchTestEnvironment.Initialize(seed: 2);
+
+    /// <summary>
+    /// An easy synthetic task in both prompt shapes: "is there a red …" about one image (Yes iff it is reddish),
+    /// and "is the second image the same" about two (Yes iff both have the same colour). Noise keeps it from
+    /// being a lookup of one pixel value.
+    /// </summary>
+    static CriticExample Synthetic(int index)
+    {
+        var rng = new Random(index);
+        byte[] Image(bool red)
+        {
+            var (r, g, b) = red ? (200, 40, 40) : (40, 40, 200);
+            var rgb = new byte[64 * 64 * 3];
+            for (var i = 0; i < rgb.Length; i += 3)
+            {
+                rgb[i] = (byte)Math.Clamp(r + rng.Next(-30, 31), 0, 255);
+                rgb[i + 1] = (byte)Math.Clamp(g + rng.Next(-30, 31), 0, 255);
+                rgb[i + 2] = (byte)Math.Clamp(b + rng.Next(-30, 31), 0, 255);
+            }
+            return rgb;
+        }
+        var yes = rng.Next(2) == 0;
+        if (index % 2 == 0)
+            return new CriticExample(CriticExample.Presence, yes ? CandidateKind.Present : CandidateKind.Absent, "is there a red circle", null, Image(yes), yes);
+        var first = rng.Next(2) == 0;
+        return new CriticExample(CriticExample.Identity, yes ? CandidateKind.Correct : CandidateKind.OverEdit,
+            "is the second image the same", Image(first), Image(yes ? first : !first), yes);
+    }
+
+    [Fact]
+    public void TinyCritic_LearnsAnEasyYesNoTask_InAShortRun()
+    {
+        var config = new CriticPretrainConfig { Steps = 80, BatchSize = 16, LearningRate = 5e-3, WarmupSteps = 5, Seed = 1 };
+        using var trainer = new CriticPretrainer(config, TinyCritics.Config());
+        var heldOut = Enumerable.Range(10_000, 80).Select(Synthetic).ToArray();
+        var before = trainer.Evaluate(heldOut);
+
+        var losses = new List<double>();
+        for (var step = 0; step < config.Steps; step++)
+            losses.Add(trainer.TrainStep(Enumerable.Range(step * config.BatchSize, config.BatchSize).Select(Synthetic).ToArray())["loss"]);
+        var after = trainer.Evaluate(heldOut);
+
+        Assert.True(losses.TakeLast(10).Average() < 0.5 * losses.Take(10).Average(), $"loss {losses.Take(10).Average():F3} → {losses.TakeLast(10).Average():F3}");
+        Assert.True(after["heldout/accuracy/presence"] >= 0.95, $"presence {before["heldout/accuracy/presence"]:P0} → {after["heldout/accuracy/presence"]:P0}");
+        Assert.True(after["heldout/accuracy/identity"] >= 0.95, $"identity {before["heldout/accuracy/identity"]:P0} → {after["heldout/accuracy/identity"]:P0}");
+    }
+
+    [Fact]
+    public void Save_WritesACheckpointThatLoadsAsAFrozenCritic_WithItsStep()
+    {
+        using var trainer = new CriticPretrainer(new CriticPretrainConfig { Steps = 1, BatchSize = 4 }, TinyCritics.Config());
+        trainer.TrainStep(Enumerable.Range(0, 4).Select(Synthetic).ToArray());
+        var folder = Directory.CreateTempSubdirectory("npedit-critic-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "c.safetensors");
+            trainer.Save(path);
+            using var critic = CriticCheckpoint.Load(path);
+            Assert.Equal(1, CriticCheckpoint.ReadConfig(path).Step);
+            Assert.All(critic.Module.parameters(), p => Assert.False(p.requires_grad));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}
