@@ -103,7 +103,7 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
     public static IReadOnlyList<string> Queries(string grid) =>
     [
         "SELECT e.name, r.name, r.status, r.ended_at - r.started_at AS took FROM npedit.runs r JOIN npedit.experiments e ON e.id = r.experiment_id ORDER BY r.created_at;",
-        $"SELECT key, step, round(value::numeric, 4) FROM npedit.metrics WHERE run_id = (SELECT run_id FROM npedit.grid_runs WHERE grid_id = (SELECT id FROM npedit.grids WHERE name = '{grid}') LIMIT 1) AND key LIKE 'bench/%' AND key NOT LIKE 'bench/%/%' ORDER BY key;",
+        $"SELECT key, step, round(value::numeric, 4) FROM npedit.metrics WHERE run_id = (SELECT r.id FROM npedit.grid_runs g JOIN npedit.runs r ON r.id = g.run_id WHERE g.grid_id = (SELECT id FROM npedit.grids WHERE name = '{grid}') ORDER BY r.created_at DESC LIMIT 1) AND key LIKE 'bench/%' AND key NOT LIKE 'bench/%/%' ORDER BY key;",
         "SELECT job_type, queue, server_id, outcome, ended_at - started_at AS took FROM npedit.job_executions ORDER BY id;",
     ];
 
