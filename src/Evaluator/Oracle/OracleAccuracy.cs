@@ -8,12 +8,12 @@ public static class OracleAccuracy
     public static readonly string[] AttributeNames =
         ["occupancy", "shape", "color", "size", "pattern", "rotation", "character", "background", "tint", "style"];
 
-    public static OracleAccuracyReport Measure(SceneParser parser, int scenes, int? resolution = null, long firstIndex = 0)
+    public static OracleAccuracyReport Measure(SceneParser parser, int scenes, int? resolution = null, long firstIndex = 0, bool refine = false)
     {
         if (scenes < 1) throw new ArgumentException($"Measure at least one scene (got {scenes}).");
         int size = resolution ?? parser.Config.Resolution;
         var truth = Enumerable.Range(0, scenes).Select(i => OracleScenes.HeldOut(firstIndex + i).Scene).ToArray();
-        var parsed = parser.Parse(truth.Select(s => RgbImage.Render(s, size)).ToArray());
+        var parsed = parser.Parse(truth.Select(s => RgbImage.Render(s, size)).ToArray(), refine: refine);
         return Compare(truth, parsed, size);
     }
 

@@ -10,18 +10,30 @@ namespace NpEdit.Evaluator.Oracle;
 /// </summary>
 public static class OracleLoss
 {
-    public static Tensor Compute(SceneParserOutput p, SceneTargets t)
+    public static Tensor Compute(SceneParserOutput p, SceneTargets t) =>
+        Terms(p, t).Values.Aggregate((a, b) => a + b);
+
+    /// <summary>Each head's term by name, for logging which attribute is still being learned.</summary>
+    public static IReadOnlyDictionary<string, Tensor> Terms(SceneParserOutput p, SceneTargets t)
     {
-        var loss = Classify(p.Occupancy, t.Occupancy)
-            + Classify(p.BackgroundKind, t.BackgroundKind)
-            + Classify(p.Style, t.Style);
+        var terms = new Dictionary<string, Tensor>
+        {
+            ["occupancy"] = Classify(p.Occupancy, t.Occupancy),
+            ["background"] = Classify(p.BackgroundKind, t.BackgroundKind),
+            ["style"] = Classify(p.Style, t.Style),
+        };
         if (t.ObjectCount > 0)
-            loss = loss + Classify(p.Shape, t.Shape) + Classify(p.Color, t.Color) + Classify(p.Size, t.Size)
-                + Classify(p.Pattern, t.Pattern) + MaskedMse(p.Jitter, t.Jitter, t.JitterMask);
-        if (t.RotatedCount > 0) loss = loss + MaskedMse(p.Rotation, t.Rotation, t.RotationMask);
-        if (t.SignCount > 0) loss = loss + Classify(p.Character, t.Character);
-        if (t.TintCount > 0) loss = loss + Classify(p.BackgroundTint, t.BackgroundTint);
-        return loss;
+        {
+            terms["shape"] = Classify(p.Shape, t.Shape);
+            terms["color"] = Classify(p.Color, t.Color);
+            terms["size"] = Classify(p.Size, t.Size);
+            terms["pattern"] = Classify(p.Pattern, t.Pattern);
+            terms["jitter"] = MaskedMse(p.Jitter, t.Jitter, t.JitterMask);
+        }
+        if (t.RotatedCount > 0) terms["rotation"] = MaskedMse(p.Rotation, t.Rotation, t.RotationMask);
+        if (t.SignCount > 0) terms["character"] = Classify(p.Character, t.Character);
+        if (t.TintCount > 0) terms["tint"] = Classify(p.BackgroundTint, t.BackgroundTint);
+        return terms;
     }
 
     private static Tensor Classify(Tensor logits, Tensor labels) =>

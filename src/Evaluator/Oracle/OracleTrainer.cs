@@ -59,7 +59,7 @@ public sealed class OracleTrainer : IDisposable
         }
     }
 
-    /// <summary>One step on a batch of fresh renders, inside its own DisposeScope; returns loss and lr.</summary>
+    /// <summary>One step on a batch of fresh renders, inside its own DisposeScope; returns the loss, each head's term (<c>loss/&lt;head&gt;</c>) and the learning rate.</summary>
     public IReadOnlyDictionary<string, double> TrainStep()
     {
         var clock = Stopwatch.StartNew();
@@ -76,7 +76,8 @@ public sealed class OracleTrainer : IDisposable
         net.train();
         var input = AddNoise(OracleInput.ToTensor(images, resolution, device));
         var targets = SceneTargets.Build(scenes, device);
-        var loss = OracleLoss.Compute(net.call(input), targets);
+        var terms = OracleLoss.Terms(net.call(input), targets);
+        var loss = terms.Values.Aggregate((a, b) => a + b);
         optimizer.zero_grad();
         loss.backward();
         var lr = optimizer.ParamGroups.First().LearningRate;
@@ -84,7 +85,9 @@ public sealed class OracleTrainer : IDisposable
         scheduler.step();
         Step++;
         TrainSeconds += clock.Elapsed.TotalSeconds;
-        return new Dictionary<string, double> { ["loss"] = loss.item<float>(), ["lr"] = lr };
+        var metrics = new Dictionary<string, double> { ["loss"] = loss.item<float>(), ["lr"] = lr };
+        foreach (var (name, term) in terms) metrics[$"loss/{name}"] = term.item<float>();
+        return metrics;
     }
 
     /// <summary>Gaussian noise on a random share of the batch, each image with its own σ.</summary>

@@ -63,6 +63,30 @@ public static class SceneDecoder
         return scenes;
     }
 
+    /// <summary>Every head's values ranked by the network, best first, per image.</summary>
+    public static SceneAlternatives[] Rank(SceneParserOutput output)
+    {
+        using var scope = NewDisposeScope();
+        var shapes = Ranks(output.Shape);
+        var colors = Ranks(output.Color);
+        var characters = Ranks(output.Character);
+        var kinds = Ranks(output.BackgroundKind);
+        var styles = Ranks(output.Style);
+        return Enumerable.Range(0, kinds.Length).Select(b => new SceneAlternatives(
+            shapes.Skip(b * OracleLabels.Cells).Take(OracleLabels.Cells).ToArray(),
+            colors.Skip(b * OracleLabels.Cells).Take(OracleLabels.Cells).ToArray(),
+            characters.Skip(b * OracleLabels.Cells).Take(OracleLabels.Cells).ToArray(),
+            kinds[b], styles[b])).ToArray();
+    }
+
+    /// <summary>Class indices sorted by logit, one row per cell (or scene).</summary>
+    private static int[][] Ranks(Tensor logits)
+    {
+        long classes = logits.shape[^1];
+        var order = logits.reshape(-1, classes).argsort(-1, descending: true).cpu().data<long>().ToArray();
+        return order.Chunk((int)classes).Select(row => row.Select(v => (int)v).ToArray()).ToArray();
+    }
+
     private static long[] ArgMax(Tensor logits) => logits.argmax(-1).cpu().data<long>().ToArray();
 
     private static int JitterPercent(float units) => Math.Clamp((int)Math.Round(units * 15f), -15, 15);

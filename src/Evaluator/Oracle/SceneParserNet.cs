@@ -7,7 +7,7 @@ namespace NpEdit.Evaluator.Oracle;
 /// <summary>
 /// The ShapesWorld scene parser: every one of the nine grid cells is cropped around its centre and read by one
 /// shared small CNN (three conv stages, each halving the crop), giving a per-cell feature; per-cell heads classify
-/// the occupant and its attributes, and global heads read the mean and max of the nine features for background and
+/// the occupant and its attributes from the flattened final map plus its mean and max, and global heads read the mean and max of the nine features for background and
 /// style. Sharing the CNN across cells means every cell trains on every object, which is what makes a few thousand
 /// renders enough. Input: (B, 3, R, R) in [−1, 1] at <see cref="OracleConfig.Resolution"/>.
 /// </summary>
@@ -50,7 +50,9 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
         }
         trunk = nn.Sequential(layers);
         int side = crop >> config.Channels.Count;
-        cellFeature = nn.Linear(inChannels * side * side, config.Hidden);
+        // The flattened map keeps where things are (jitter); its mean and max add what is (shape, colour, size, pattern)
+        // independent of where, which a flatten alone has to learn separately for every position.
+        cellFeature = nn.Linear(inChannels * side * side + 2 * inChannels, config.Hidden);
 
         int h = config.Hidden;
         occupancy = nn.Linear(h, OracleLabels.Occupants);
@@ -78,7 +80,9 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
             crops[i] = padded.narrow(2, cropY[i], crop).narrow(3, cropX[i], crop);
         var cells = stack(crops, 1).reshape(batch * OracleLabels.Cells, 3, crop, crop);
 
-        var features = nn.functional.relu(cellFeature.call(trunk.call(cells).flatten(1)))
+        var map = trunk.call(cells);                                                    // (9B, C, s, s)
+        var pooled = cat([map.flatten(1), map.mean([2, 3]), map.amax([2, 3])], 1);
+        var features = nn.functional.relu(cellFeature.call(pooled))
             .reshape(batch, OracleLabels.Cells, -1);                                    // (B, 9, H)
         var scene = cat([features.mean([1]), features.amax([1])], 1);                  // (B, 2H)
 

@@ -1,7 +1,9 @@
 using NpEdit.ShapesWorld.Bench;
 using NpEdit.ShapesWorld.Edits;
 using NpEdit.ShapesWorld.Evaluation;
+using NpEdit.ShapesWorld.Annotator;
 using NpEdit.ShapesWorld.Rendering;
+using NpEdit.ShapesWorld.Scenes;
 
 namespace NpEdit.Evaluator.Oracle;
 
@@ -11,28 +13,41 @@ namespace NpEdit.Evaluator.Oracle;
 /// agreement with the re-render of its own parse; PSNR/SSIM compare with the target rendered at the output's size.
 /// The oracle is an evaluation instrument only: it is never used in training, neither as a loss nor as a critic.
 /// </summary>
-public sealed class ShapesBenchScorer(SceneParser parser)
+public sealed class ShapesBenchScorer
 {
+    readonly Func<IReadOnlyList<RgbImage>, IReadOnlyList<Scene?>> parse;
+
+    /// <summary>Scores with the learned oracle, parsing outputs in batches.</summary>
+    public ShapesBenchScorer(SceneParser parser) => parse = images => parser.Parse(images);
+
+    /// <summary>Scores with any image reader; an image it cannot read (null) scores 0 on every oracle measure.</summary>
+    public ShapesBenchScorer(IImageParser parser) => parse = images => images.Select(i => parser.Parse(i.Pixels, i.Width, i.Height)).ToArray();
+
     public OracleScores Score(BenchItem item, RgbImage output) => Score(GroundTruth.EditItemOf(item), output);
 
     public OracleScores Score(EditItem item, RgbImage output) => Score([(item, output)])[0];
 
-    /// <summary>Scores many outputs, parsing them in batches.</summary>
+    /// <summary>Scores many outputs, parsing them together.</summary>
     public IReadOnlyList<OracleScores> Score(IReadOnlyList<(EditItem Item, RgbImage Output)> outputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        var parsed = parser.Parse(outputs.Select(o => o.Output).ToArray());
+        var parsed = parse(outputs.Select(o => o.Output).ToArray());
         var scores = new OracleScores[outputs.Count];
         for (int i = 0; i < outputs.Count; i++)
         {
             var (item, output) = outputs[i];
             var target = GroundTruth.TargetOf(item);
-            var judgement = EditJudge.Judge(item.Source, target, item.Spec, parsed[i]);
             var targetImage = new RgbImage(Renderer.Render(target, output.Width, output.Height), output.Width, output.Height);
-            var reRender = new RgbImage(Renderer.Render(parsed[i], output.Width, output.Height), output.Width, output.Height);
+            double psnr = ImageQuality.Psnr(output, targetImage), ssim = ImageQuality.Ssim(output, targetImage);
+            if (parsed[i] is not { } scene)
+            {
+                scores[i] = new OracleScores(0, 0, 0, 0, psnr, ssim, null, null);
+                continue;
+            }
+            var judgement = EditJudge.Judge(item.Source, target, item.Spec, scene);
+            var reRender = new RgbImage(Renderer.Render(scene, output.Width, output.Height), output.Width, output.Height);
             scores[i] = new OracleScores(judgement.EditSuccess, judgement.EditFacts, judgement.Preservation,
-                ImageQuality.Ssim(output, reRender), ImageQuality.Psnr(output, targetImage), ImageQuality.Ssim(output, targetImage),
-                parsed[i], judgement);
+                ImageQuality.Ssim(output, reRender), psnr, ssim, scene, judgement);
         }
         return scores;
     }

@@ -43,15 +43,22 @@ internal static class OracleCommands
             var path = p.GetValue(output)!.FullName;
             AnsiConsole.MarkupLine($"Training the oracle on {Markup.Escape(selection.Device.ToString())} ({torch.get_num_threads()} threads): {config.Steps} steps × {config.BatchSize} scenes at {config.Model.Resolution} px.");
             using var trainer = new OracleTrainer(config, selection.Device);
+            var sums = new Dictionary<string, (double Sum, int Count)>();
             trainer.Run((step, m) =>
             {
-                if (step % 25 == 0 || step == config.Steps)
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  step {step}/{config.Steps}  loss {m["loss"]:F4}  lr {m["lr"]:E2}  {trainer.TrainSeconds:F0}s"));
+                foreach (var (name, value) in m) sums[name] = (sums.GetValueOrDefault(name).Sum + value, sums.GetValueOrDefault(name).Count + 1);
+                if (step % 50 != 0 && step != config.Steps) return;
+                // Means since the last line: one batch's loss is too noisy to follow.
+                var heads = string.Join(" ", sums.Where(kv => kv.Key.StartsWith("loss/", StringComparison.Ordinal))
+                    .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key[5..]} {kv.Value.Sum / kv.Value.Count:F3}")));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  step {step}/{config.Steps}  loss {sums["loss"].Sum / sums["loss"].Count:F4}  lr {m["lr"]:E2}  {trainer.TrainSeconds:F0}s  [{heads}]"));
+                sums.Clear();
             }, ct);
             OracleAccuracyReport? report = null;
             if (p.GetValue(evalScenes) > 0)
             {
-                using var parser = new SceneParser(trainer.Network, selection.Device);
+                using var parser = new SceneParser(trainer.Network, selection.Device, ownsNetwork: false);
                 report = OracleAccuracy.Measure(parser, p.GetValue(evalScenes));
                 PrintReport(report);
             }
@@ -67,13 +74,14 @@ internal static class OracleCommands
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "Oracle weights (.safetensors) written by 'npedit oracle train'.", Required = true };
         var scenes = new Option<int>("--scenes") { Description = "Held-out scenes to parse.", DefaultValueFactory = _ => 1000 };
         var res = new Option<int?>("--res") { Description = "Render the scenes at this size (default: the oracle's resolution); other sizes are resized before parsing." };
+        var refine = new Option<bool>("--refine") { Description = "Also check the network's reading by rendering alternatives (analysis by synthesis; slower)." };
         var device = DeviceOption();
-        var cmd = new Command("check", "Measure an oracle's attribute accuracy on clean held-out renders.") { checkpoint, scenes, res, device };
+        var cmd = new Command("check", "Measure an oracle's attribute accuracy on clean held-out renders.") { checkpoint, scenes, res, refine, device };
         CliAction.Set(cmd, (p, ct) =>
         {
             var selection = TorchRuntime.Initialize(DeviceSpec.Parse(p.GetValue(device)));
             using var parser = OracleCheckpoint.Load(p.GetValue(checkpoint)!.FullName, selection.Device);
-            PrintReport(OracleAccuracy.Measure(parser, p.GetValue(scenes), p.GetValue(res)));
+            PrintReport(OracleAccuracy.Measure(parser, p.GetValue(scenes), p.GetValue(res), refine: p.GetValue(refine)));
             return Task.FromResult(0);
         });
         return cmd;
