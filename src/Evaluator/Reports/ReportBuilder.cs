@@ -37,8 +37,11 @@ public sealed class ReportBuilder(NpgsqlDataSource dataSource)
         doc.Paragraph($"{runs.Count} eval run(s); generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Means are macro averages over groups; " +
                       "intervals are 95% bootstrap intervals; failed judgments are excluded from every mean and counted in 'failures'.");
 
-        doc.Heading("Ablation table");
-        doc.Table(AblationTable(runs, summaries));
+        foreach (var family in runs.GroupBy(r => (r.Benchmark, r.Judge)))
+        {
+            doc.Heading($"Ablation table: {family.Key.Benchmark}, judge {family.Key.Judge}");
+            doc.Table(AblationTable(family.ToArray(), summaries));
+        }
 
         foreach (var family in runs.GroupBy(r => (r.Benchmark, r.Judge)))
         {
