@@ -1,26 +1,17 @@
+using NpEdit.ShapesWorld.Rendering;
 using NpEdit.ShapesWorld.Scenes;
 
 namespace NpEdit.Evaluator.Oracle;
 
 /// <summary>
-/// Rotational symmetry of each shape, as ShapesWorld draws it (a test checks this table against
+/// Rotational symmetry of each shape, as ShapesWorld draws it (a test checks it against
 /// <c>EditApplier.LooksSame</c>). Only the rotation modulo 360/order is visible, so the oracle predicts and
 /// compares that canonical angle.
 /// </summary>
 public static class ShapeSymmetry
 {
-    /// <summary>Rotational symmetry order; 0 means every rotation looks the same (the circle).</summary>
-    public static int Order(ShapeKind shape) => shape switch
-    {
-        ShapeKind.Circle => 0,
-        ShapeKind.Square or ShapeKind.Cross => 4,
-        ShapeKind.Triangle => 3,
-        ShapeKind.Star or ShapeKind.Pentagon => 5,
-        ShapeKind.Hexagon => 6,
-        ShapeKind.Diamond => 2,
-        ShapeKind.Heart or ShapeKind.Crescent or ShapeKind.Arrow => 1,
-        _ => throw new ArgumentOutOfRangeException(nameof(shape)),
-    };
+    /// <summary>Rotational symmetry order; 0 means every rotation looks the same (the circle). The renderer's own table.</summary>
+    public static int Order(ShapeKind shape) => ShapeGeometry.SymmetryOrder(shape);
 
     /// <summary>The visible rotation in degrees, in [0, 360/order); 0 for the circle.</summary>
     public static int Canonical(ShapeKind shape, int rotation)

@@ -7,7 +7,7 @@ namespace NpEdit.ShapesWorld.Rendering;
 /// Negative inside. Distances are exact or close to it, which the renderer turns into analytic anti-aliasing.
 /// Polygon and heart SDFs follow Inigo Quilez, https://iquilezles.org/articles/distfunctions2d/.
 /// </summary>
-internal static class ShapeGeometry
+public static class ShapeGeometry
 {
     private static readonly Polygon Triangle = Polygon.Regular(3, 1.0, 90);
     private static readonly Polygon Hexagon = Polygon.Regular(6, 0.95, 90);
