@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NpEdit.Trainer.Models;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -12,21 +13,11 @@ public static class OracleCheckpoint
 {
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static string ConfigPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".config.json");
+    public static string ConfigPath(string weightsPath) => CheckpointFiles.ConfigPath(weightsPath);
 
-    public static void Save(string path, SceneParserNet net, OracleTrainingRecord record)
-    {
-        var state = net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + ".tmp";
-        using (var stream = File.Create(temp))
-            Safetensors.SaveStateDict(stream, state);
-        foreach (var tensor in state.Values) tensor.Dispose();
-        var configTemp = ConfigPath(path) + ".tmp";
-        File.WriteAllText(configTemp, JsonSerializer.Serialize(new OracleCheckpointFile(OracleCheckpointFile.CurrentFormat, net.Config, record), Json));
-        File.Move(temp, path, overwrite: true);
-        File.Move(configTemp, ConfigPath(path), overwrite: true);
-    }
+    public static void Save(string path, SceneParserNet net, OracleTrainingRecord record) =>
+        CheckpointFiles.Save(path, net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous()),
+            new OracleCheckpointFile(OracleCheckpointFile.CurrentFormat, net.Config, record), Json);
 
     public static OracleCheckpointFile ReadConfig(string path)
     {

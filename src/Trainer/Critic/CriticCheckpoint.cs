@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Models.Critic;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -21,23 +22,11 @@ public static class CriticCheckpoint
     };
 
     /// <summary>The config file that belongs to a weights file: <c>x.safetensors</c> → <c>x.config.json</c>.</summary>
-    public static string ConfigPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".config.json");
+    public static string ConfigPath(string weightsPath) => CheckpointFiles.ConfigPath(weightsPath);
 
     /// <summary>Writes weights and config, each through a temp file and a rename.</summary>
-    public static void Save(string path, LlavaOnevisionModel model, CriticConfig config)
-    {
-        var state = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + ".tmp";
-        using (var stream = File.Create(temp))
-            Safetensors.SaveStateDict(stream, state);
-        foreach (var tensor in state.Values)
-            tensor.Dispose();
-        var configTemp = ConfigPath(path) + ".tmp";
-        File.WriteAllText(configTemp, JsonSerializer.Serialize(config, Json));
-        File.Move(temp, path, overwrite: true);
-        File.Move(configTemp, ConfigPath(path), overwrite: true);
-    }
+    public static void Save(string path, LlavaOnevisionModel model, CriticConfig config) =>
+        CheckpointFiles.Save(path, model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous()), config, Json);
 
     /// <summary>Reads the config next to <paramref name="path"/>.</summary>
     public static CriticConfig ReadConfig(string path)

@@ -17,7 +17,7 @@ public static class GeneratorCheckpoint
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>The config file that belongs to a weights file: <c>x.safetensors</c> → <c>x.config.json</c>.</summary>
-    public static string ConfigPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".config.json");
+    public static string ConfigPath(string weightsPath) => CheckpointFiles.ConfigPath(weightsPath);
 
     /// <summary>Writes the weights and the config; each through a temp file and a rename, so a crash never leaves a torn checkpoint.</summary>
     public static void Save(string path, DiT dit, ShapesTextEncoder text, GeneratorConfig config)
@@ -27,17 +27,7 @@ public static class GeneratorCheckpoint
             state["dit." + key] = value.detach().cpu().contiguous();
         foreach (var (key, value) in text.state_dict())
             state["text." + key] = value.detach().cpu().contiguous();
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + ".tmp";
-        using (var stream = File.Create(temp))
-            Safetensors.SaveStateDict(stream, state);
-        foreach (var tensor in state.Values)
-            tensor.Dispose();
-        var configTemp = ConfigPath(path) + ".tmp";
-        File.WriteAllText(configTemp, JsonSerializer.Serialize(config, Json));
-        File.Move(temp, path, overwrite: true);
-        File.Move(configTemp, ConfigPath(path), overwrite: true);
+        CheckpointFiles.Save(path, state, config, Json);
     }
 
     /// <summary>Reads the config next to <paramref name="path"/>.</summary>
