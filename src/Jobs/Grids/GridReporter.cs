@@ -3,16 +3,26 @@ using System.Text;
 using Npgsql;
 using NpEdit.Core.Database;
 using NpEdit.Core.Tracking;
+using NpEdit.Evaluator.Reports;
+using NpEdit.Evaluator.Storage;
 
 namespace NpEdit.Jobs.Grids;
 
 /// <summary>
-/// Writes a grid's <c>report.md</c>: one row per run with its coordinates, status, last step and the newest value of
-/// the total loss and the ShapesWorld-Bench scores (overall and per edit type). Rewritten from the database each time, so writing it twice gives the same file.
+/// Writes a grid's reports into <c>.npedit/reports/&lt;grid&gt;/</c>. <c>runs.md</c>: one row per run with its
+/// coordinates, status, last step and the newest value of the total loss and the ShapesWorld-Bench scores (overall
+/// and per edit type), plus the failures; rewritten from the database each time, so writing it twice gives the same
+/// file. Once any run has been evaluated, the Evaluator's <see cref="ReportBuilder"/> (what <c>npedit report</c>
+/// runs) writes <c>report.md</c> and <c>report.html</c> with the ablation table, per-type bars, training curves and
+/// the qualitative grid as PNGs, and that becomes the grid's report.
 /// </summary>
-public sealed class GridReporter(NpgsqlDataSource dataSource)
+/// <param name="reportsRoot">Where each grid's folder goes; default <c>.npedit/reports</c>.</param>
+public sealed class GridReporter(NpgsqlDataSource dataSource, string? reportsRoot = null)
 {
     private const string BenchPrefix = "bench/";
+
+    /// <summary>The runs table, written for every grid (the only report until a run has been evaluated).</summary>
+    public const string RunsFile = "runs.md";
 
     public async Task<string> WriteAsync(long gridId, CancellationToken ct = default)
     {
@@ -65,12 +75,15 @@ public sealed class GridReporter(NpgsqlDataSource dataSource)
                 md.AppendLine($"- {run.Name}: {run.Error}");
         }
 
-        var folder = Path.Combine(ProjectPaths.StateDirectory(), "reports", grid.Name);
+        var folder = Path.Combine(reportsRoot ?? Path.Combine(ProjectPaths.StateDirectory(), "reports"), grid.Name);
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, "report.md");
+        var path = Path.Combine(folder, RunsFile);
         var temp = path + ".tmp";
         await File.WriteAllTextAsync(temp, md.ToString(), ct);
         File.Move(temp, path, overwrite: true);
+        // Grid runs log into the experiment named after the grid, and so do their eval runs (EvaluateStage).
+        if ((await new EvalStore(dataSource).EvalRunsAsync(grid.Name, null, ct)).Count > 0)
+            path = (await new ReportBuilder(dataSource).BuildAsync(new ReportRequest(grid.Name, null, folder), ct)).MarkdownPath;
         await store.SetReportAsync(gridId, path, ct);
         return path;
     }

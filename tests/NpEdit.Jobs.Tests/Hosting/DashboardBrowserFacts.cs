@@ -73,7 +73,7 @@ public sealed partial class DashboardBrowserFacts : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         Assert.True(new FileInfo(shot).Length > 10_000, "the screenshot is suspiciously small");
 
-        var report = page.Locator("table[data-section=grids] a", new PageLocatorOptions { HasTextString = "report.md" });
+        var report = page.Locator("table[data-section=grids] a", new PageLocatorOptions { HasTextString = GridReporter.RunsFile });
         await report.ClickAsync();
         Assert.Contains("# Grid `demo`", await page.Locator("body").InnerTextAsync());
     }

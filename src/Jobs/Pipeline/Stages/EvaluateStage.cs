@@ -1,17 +1,22 @@
+using System.Text.Json.Nodes;
 using Npgsql;
 using NpEdit.Core.Tracking;
+using NpEdit.Evaluator.Judging;
 using NpEdit.Evaluator.Oracle;
 using NpEdit.Evaluator.Pipeline;
-using NpEdit.ShapesWorld.Bench;
-using NpEdit.ShapesWorld.Evaluation;
+using NpEdit.Evaluator.Scoring;
+using NpEdit.Evaluator.Storage;
 using NpEdit.Trainer.Runtime;
+using NpEdit.Trainer.Training;
 
 namespace NpEdit.Jobs.Pipeline.Stages;
 
 /// <summary>
-/// Scores a run's ShapesWorld-Bench outputs with the ground-truth oracle (never used in training) and logs the
-/// means, overall and per edit type, as <c>bench/…</c> metrics of the run at its final step, so the grid report
-/// and plain SQL see them next to the losses. Rewriting the same values makes a rerun harmless.
+/// Judges a run's ShapesWorld-Bench outputs with the ground-truth oracle (never used in training) through the
+/// Evaluator's runner, so every item's judgment and the per-type summaries land in the eval tables exactly as
+/// <c>npedit eval judge --judge oracle</c> stores them (the report reads them from there). The means, overall and
+/// per edit type, are also logged as <c>bench/…</c> metrics of the training run at its final step, so plain SQL
+/// sees them next to the losses. The eval run is found again by its config, so a rerun judges nothing twice.
 /// </summary>
 public sealed class EvaluateStage(NpgsqlDataSource dataSource)
 {
@@ -27,29 +32,45 @@ public sealed class EvaluateStage(NpgsqlDataSource dataSource)
         if (!File.Exists(oracle))
             throw new FileNotFoundException(
                 $"The ShapesWorld oracle '{oracle}' does not exist: train it with 'npedit oracle train --out {oracle}' (or set {PipelinePaths.OracleVariable}).", oracle);
+        var checkpoint = NpEditRun.LatestCheckpoint(PipelinePaths.RunDirectory(config, run.Id)) is { } latest
+            ? Path.Combine(latest, TrainingCheckpoint.GeneratorFile)
+            : "unknown";
         var benchmark = await GenerateStage.LoadBenchAsync(ct);
         var device = TorchRuntime.Initialize(DeviceSpec.Parse(config.Run.Device)).Device;
         using var parser = OracleCheckpoint.Load(oracle, device);
-        var scorer = new ShapesBenchScorer(parser);
+        var judge = new OracleJudge(new ShapesBenchScorer(parser), oracle);
 
-        var scored = new List<(string Group, IReadOnlyDictionary<string, double> Scores)>();
-        foreach (var batch in benchmark.Items.Chunk(64))
-        {
-            ct.ThrowIfCancellationRequested();
-            var pairs = batch.Select(i => (GroundTruth.EditItemOf(i.ShapesItem!), RgbImage.ReadPng(Path.Combine(outputs, OutputLayout.RelativePath(i.Group, i.Key))))).ToList();
-            var scores = scorer.Score(pairs);
-            scored.AddRange(batch.Zip(scores, (item, s) => (item.Group, s.Named)));
-        }
+        var runs = new RunStore(dataSource);
+        var tags = new Dictionary<string, string> { ["train_run"] = run.Id.ToString() };
+        if ((await runs.TagsAsync(run.Id, ct)).TryGetValue("grid", out var grid))
+            tags["grid"] = grid;
+        var label = run.Name ?? run.Id.ToString()[..8];
+        var spec = new EvalRunSpec(config.Experiment, label, checkpoint, benchmark.Name, judge.Name, judge.Model,
+            config.Schedule.SamplerSteps, 1, null, new JsonObject
+            {
+                ["train_run"] = run.Id.ToString(),
+                ["benchmark"] = benchmark.Name,
+                ["judge"] = judge.Name,
+                ["oracle"] = oracle,
+            }) { Tags = tags };
+        // One judgment at a time: the oracle judge serialises on its parser anyway.
+        var report = await new EvalRunner(new EvalStore(dataSource)).RunAsync(benchmark, outputs, judge, spec,
+            new EvalOptions { Concurrency = 1 }, ct: ct);
 
-        var step = config.Schedule.Steps;
+        await new MetricStore(dataSource).LogAsync(BenchMetrics(run.Id, config.Schedule.Steps, report.Summaries), ct);
+    }
+
+    /// <summary>The full-set summaries as metrics: <c>bench/&lt;metric&gt;</c> (macro mean over edit types) and <c>bench/&lt;type&gt;/&lt;metric&gt;</c>.</summary>
+    private static IReadOnlyList<MetricPoint> BenchMetrics(Guid runId, long step, IReadOnlyList<MetricSummary> summaries)
+    {
         var now = DateTime.UtcNow;
         var points = new List<MetricPoint>();
-        foreach (var key in scored[0].Scores.Keys)
+        foreach (var summary in summaries.Where(s => s.Subset == ScoreAggregator.FullSet && double.IsFinite(s.MacroMean)))
         {
-            points.Add(new MetricPoint(run.Id, $"{Prefix}{key}", step, scored.Average(s => s.Scores[key]), now));
-            foreach (var group in scored.GroupBy(s => s.Group))
-                points.Add(new MetricPoint(run.Id, $"{Prefix}{group.Key}/{key}", step, group.Average(s => s.Scores[key]), now));
+            points.Add(new MetricPoint(runId, $"{Prefix}{summary.Metric}", step, summary.MacroMean, now));
+            points.AddRange(summary.Groups.Where(g => double.IsFinite(g.Mean))
+                .Select(g => new MetricPoint(runId, $"{Prefix}{g.Group}/{summary.Metric}", step, g.Mean, now)));
         }
-        await new MetricStore(dataSource).LogAsync(points, ct);
+        return points;
     }
 }
