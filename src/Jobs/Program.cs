@@ -1,5 +1,10 @@
 using System.CommandLine;
 using NpEdit.Jobs.Cli;
+using Spectre.Console;
+
+// Output going to a file or a pipe has no window to measure: honour COLUMNS there (Spectre would wrap at 80).
+if (Console.IsOutputRedirected && int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0)
+    AnsiConsole.Profile.Width = columns;
 
 var root = new RootCommand(
     "npedit: train image-editing models without paired data (NP-Edit). Run 'npedit demo' for the whole " +

@@ -34,9 +34,12 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
     private const int Steps = 8;
     public const string PretrainExperiment = "demo-pretrain";
 
+    private readonly Stopwatch _clock = new();
+    private (int Step, TimeSpan Wall, TimeSpan Cpu) _stage;
+
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
+        _clock.Start();
         Directory.CreateDirectory(paths.Root);
 
         Step(1, "PostgreSQL (embedded unless NPEDIT_DB is set) and the schema");
@@ -91,12 +94,16 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
         var reportPath = await TrainAndReportAsync(dataSource, web, waiter, datasetDir, generatorInit, PretrainStage.CriticPath(criticRun.Id), ct);
 
         Step(8, "done");
-        AnsiConsole.MarkupLine($"[green]report:[/] {Markup.Escape(reportPath)}");
-        AnsiConsole.MarkupLine($"[green]dashboard:[/] {web.DashboardUrl} (up while this process runs; afterwards './npedit serve' serves it again)");
+        // The values are plain writes: a console narrower than a path or a query must not wrap it, so each one
+        // can be copied (or read by a script) as it is.
+        AnsiConsole.Markup("[green]report:[/] ");
+        Console.WriteLine(reportPath);
+        AnsiConsole.Markup("[green]dashboard:[/] ");
+        Console.WriteLine($"{web.DashboardUrl} (up while this process runs; afterwards './npedit serve' serves it again)");
         AnsiConsole.MarkupLine("[green]SQL[/] ('./npedit db psql'):");
         foreach (var query in Queries(settings.Name))
-            AnsiConsole.WriteLine($"  {query}");
-        AnsiConsole.MarkupLine($"finished in {clock.Elapsed.TotalSeconds:F0} s");
+            Console.WriteLine($"  {query}");
+        AnsiConsole.MarkupLine($"finished in {_clock.Elapsed.TotalSeconds:F0} s ({Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s CPU in this process)");
         return 0;
     }
 
@@ -155,10 +162,17 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
             Done($"{run.Kind}: reused run {run.Id} ({run.Name})");
             return;
         }
+        var started = Started();
         jobs.Enqueue<PretrainRunJob>(JobQueues.Gpu, j => j.RunAsync(run.Id, null, CancellationToken.None));
         Done($"{run.Kind}: run {run.Id} ({run.Name}) queued");
         await WaitForRunAsync(dataSource, waiter, run.Id, ct);
+        Done($"{run.Kind}: {Took(started)}");
     }
+
+    private static (Stopwatch Wall, TimeSpan Cpu) Started() => (Stopwatch.StartNew(), Process.GetCurrentProcess().TotalProcessorTime);
+
+    private static string Took((Stopwatch Wall, TimeSpan Cpu) started) =>
+        $"took {started.Wall.Elapsed.TotalSeconds:F1} s ({(Process.GetCurrentProcess().TotalProcessorTime - started.Cpu).TotalSeconds:F1} s CPU)";
 
     private static async Task WaitForRunAsync(NpgsqlDataSource dataSource, DemoWaiter waiter, Guid runId, CancellationToken ct)
     {
@@ -200,7 +214,10 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
                 return existing;
             return await new GridReporter(dataSource).WriteAsync(submitted.GridId, ct);
         }
+        var started = Started();
         await WaitForRunAsync(dataSource, waiter, run.RunId, ct);
+        Done($"training: {Took(started)}");
+        started = Started();
         await waiter.UntilAsync(async () =>
         {
             var grid = (await store.GetAsync(submitted.GridId, ct))!;
@@ -210,13 +227,22 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
                 : "generating and evaluating ShapesWorld-Bench";
             return (grid.ReportPath is not null, stage);
         }, ct);
+        Done($"generation, evaluation and report: {Took(started)}");
         return (await store.GetAsync(submitted.GridId, ct))!.ReportPath!;
     }
 
     private static string RepoFile(params string[] parts) =>
         Path.Combine([ProjectPaths.FindRepositoryRoot() ?? ".", .. parts]);
 
-    private static void Step(int n, string what) => AnsiConsole.MarkupLine($"[bold]{n}/{Steps}[/] {Markup.Escape(what)}");
+    /// <summary>Starts stage <paramref name="n"/>, first printing the wall and CPU time of the one before (CPU time does not depend on the machine's load).</summary>
+    private void Step(int n, string what)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        if (_stage.Step > 0)
+            AnsiConsole.MarkupLine($"    [grey]stage {_stage.Step} took {(_clock.Elapsed - _stage.Wall).TotalSeconds:F1} s ({(cpu - _stage.Cpu).TotalSeconds:F1} s CPU)[/]");
+        _stage = (n, _clock.Elapsed, cpu);
+        AnsiConsole.MarkupLine($"[bold]{n}/{Steps}[/] {Markup.Escape(what)}");
+    }
 
     private static void Done(string what) => AnsiConsole.MarkupLine($"    {Markup.Escape(what)}");
 }

@@ -35,14 +35,20 @@ public static class JobsServices
     }
 
     /// <summary>Hangfire's global configuration (storage, serializer, filters); also used by clients that only enqueue.</summary>
-    public static IGlobalConfiguration Configure(IGlobalConfiguration config, NpgsqlDataSource dataSource, TimeSpan? pollInterval = null) =>
+    public static IGlobalConfiguration Configure(IGlobalConfiguration config, NpgsqlDataSource dataSource, TimeSpan? pollInterval = null)
+    {
         config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseFilter(new JobExecutionLog(dataSource))
-            .UsePostgreSqlStorage(o => o.UseConnectionFactory(new DataSourceConnectionFactory(dataSource)),
-                JobStorageSettings.StorageOptions(pollInterval));
+            .UseRecommendedSerializerSettings();
+        foreach (var filter in Filters(dataSource))
+            config.UseFilter(filter);
+        return config.UsePostgreSqlStorage(o => o.UseConnectionFactory(new DataSourceConnectionFactory(dataSource)),
+            JobStorageSettings.StorageOptions(pollInterval));
+    }
+
+    /// <summary>The global job filters every npedit process registers: the execution log and the one no-retry list.</summary>
+    public static IReadOnlyList<object> Filters(NpgsqlDataSource dataSource) => [new JobExecutionLog(dataSource), new NonRetriedFailures()];
 
     /// <summary>A storage for code that only enqueues or inspects jobs (the CLI, tests).</summary>
     public static PostgreSqlStorage Storage(NpgsqlDataSource dataSource, TimeSpan? pollInterval = null) =>

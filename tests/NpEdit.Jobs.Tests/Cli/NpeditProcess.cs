@@ -1,31 +1,34 @@
 using System.Diagnostics;
+using NpEdit.Jobs.Tests.Support;
 
 namespace NpEdit.Jobs.Tests.Cli;
 
-/// <summary>Runs the real <c>npedit</c> CLI (the build output next to the tests) as a child process.</summary>
+/// <summary>Runs the real <c>npedit</c> CLI (the build output next to the tests) as a child process to its end.</summary>
 internal static class NpeditProcess
 {
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
+
+    public static Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunAsync(environment, DefaultTimeout, args);
+
+    /// <summary>Runs to the end; past <paramref name="timeout"/> the process tree is killed and the test fails with its output so far.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(
-        IReadOnlyDictionary<string, string?> environment, params string[] args)
+        IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "npedit.dll"));
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        // Wide output so table cells are not wrapped mid-word.
-        psi.Environment["COLUMNS"] = "250";
-        foreach (var (key, value) in environment)
-            psi.Environment[key] = value;
-        using var process = Process.Start(psi)!;
+        using var process = Process.Start(NpeditStart.Info(environment, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"npedit {string.Join(' ', args)} did not finish in {timeout.TotalMinutes:F0} min:\n{await stdout}{await stderr}");
+        }
         return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -26,19 +26,7 @@ internal sealed class LongRunningNpedit : IAsyncDisposable
     public static async Task<(LongRunningNpedit Process, Match Ready)> StartAsync(
         IReadOnlyDictionary<string, string?> environment, Regex readyLine, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "npedit.dll"));
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        psi.Environment["COLUMNS"] = "250";
-        foreach (var (key, value) in environment)
-            psi.Environment[key] = value;
-        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var process = new Process { StartInfo = NpeditStart.Info(environment, args), EnableRaisingEvents = true };
         var running = new LongRunningNpedit(process, readyLine);
         process.OutputDataReceived += (_, e) => running.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => running.OnLine(e.Data);

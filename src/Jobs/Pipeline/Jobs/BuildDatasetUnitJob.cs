@@ -2,7 +2,6 @@ using Dapper;
 using Hangfire;
 using Hangfire.Server;
 using Npgsql;
-using NpEdit.Core.Config;
 using NpEdit.Jobs.Hosting;
 
 namespace NpEdit.Jobs.Pipeline.Jobs;
@@ -15,7 +14,7 @@ public sealed class BuildDatasetUnitJob(NpgsqlDataSource dataSource, IPipelineSt
 {
     [Queue(JobQueues.Vlm)]
     [JobDisplayName("Build dataset {0} unit {1}")]
-    [AutomaticRetry(Attempts = 3, ExceptOn = [typeof(StageUnavailableException), typeof(ConfigException), typeof(FileNotFoundException), typeof(DirectoryNotFoundException), typeof(InvalidDataException)])]
+    [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(long datasetId, int unit, PerformContext? context, CancellationToken ct)
     {
         var progress = new JobProgress(context);

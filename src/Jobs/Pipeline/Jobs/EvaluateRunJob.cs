@@ -1,7 +1,6 @@
 using Hangfire;
 using Hangfire.Server;
 using Npgsql;
-using NpEdit.Core.Config;
 using NpEdit.Jobs.Hosting;
 
 namespace NpEdit.Jobs.Pipeline.Jobs;
@@ -11,7 +10,7 @@ public sealed class EvaluateRunJob(NpgsqlDataSource dataSource, IPipelineStages 
 {
     [Queue(JobQueues.Vlm)]
     [JobDisplayName("Evaluate run {0}")]
-    [AutomaticRetry(Attempts = 2, ExceptOn = [typeof(StageUnavailableException), typeof(ConfigException), typeof(FileNotFoundException), typeof(DirectoryNotFoundException), typeof(InvalidDataException)])]
+    [AutomaticRetry(Attempts = 2)]
     public async Task RunAsync(Guid runId, PerformContext? context, CancellationToken ct)
     {
         var progress = new JobProgress(context);

@@ -2,7 +2,6 @@ using Dapper;
 using Hangfire;
 using Hangfire.Server;
 using Npgsql;
-using NpEdit.Core.Config;
 using NpEdit.Jobs.Hosting;
 
 namespace NpEdit.Jobs.Pipeline.Jobs;
@@ -12,7 +11,7 @@ public sealed class FinalizeDatasetJob(NpgsqlDataSource dataSource, IPipelineSta
 {
     [Queue(JobQueues.Default)]
     [JobDisplayName("Finalize dataset {0}")]
-    [AutomaticRetry(Attempts = 2, ExceptOn = [typeof(StageUnavailableException), typeof(ConfigException), typeof(FileNotFoundException), typeof(DirectoryNotFoundException), typeof(InvalidDataException)])]
+    [AutomaticRetry(Attempts = 2)]
     public async Task RunAsync(long datasetId, PerformContext? context, CancellationToken ct)
     {
         var progress = new JobProgress(context);

@@ -1,7 +1,6 @@
 using Hangfire;
 using Hangfire.Server;
 using Npgsql;
-using NpEdit.Core.Config;
 using NpEdit.Jobs.Hosting;
 
 namespace NpEdit.Jobs.Pipeline.Jobs;
@@ -11,7 +10,7 @@ public sealed class PretrainRunJob(NpgsqlDataSource dataSource, IPipelineStages 
 {
     [Queue(JobQueues.Gpu)]
     [JobDisplayName("Pretrain run {0}")]
-    [AutomaticRetry(Attempts = 1, ExceptOn = [typeof(StageUnavailableException), typeof(ConfigException), typeof(FileNotFoundException), typeof(DirectoryNotFoundException), typeof(InvalidDataException)])]
+    [AutomaticRetry(Attempts = 1)]
     public Task RunAsync(Guid runId, PerformContext? context, CancellationToken ct) =>
         new RunLifecycle(dataSource).ExecuteAsync(runId, new JobProgress(context), stages.PretrainAsync, ct);
 }
