@@ -1,8 +1,6 @@
 using Hangfire;
-using Hangfire.Common;
 using Hangfire.States;
 using NpEdit.Core.Config;
-using NpEdit.Jobs.Hosting;
 using NpEdit.Jobs.Tests.Support;
 
 namespace NpEdit.Jobs.Tests.Hosting;
@@ -26,13 +24,10 @@ public sealed class NonRetriedFailuresFacts : IAsyncLifetime
         var missingFile = _db.Jobs.Enqueue<FailingJob>(j => j.Fail(nameof(FileNotFoundException)));
         var lostConnection = _db.Jobs.Enqueue<FailingJob>(j => j.Fail(nameof(IOException)));
 
-        var filters = new JobFilterCollection();
-        foreach (var filter in JobsServices.Filters(_db.DataSource))
-            filters.Add(filter);
         using (new BackgroundJobServer(new BackgroundJobServerOptions
                {
                    WorkerCount = 1,
-                   FilterProvider = new JobFilterProviderCollection(filters, new JobFilterAttributeFilterProvider()),
+                   FilterProvider = _db.FilterProvider(),
                    SchedulePollingInterval = TimeSpan.FromSeconds(1),
                }, _db.Storage))
         {

@@ -72,6 +72,7 @@ public sealed class ContinuationChainFacts : IAsyncLifetime
         {
             Queues = JobQueues.All,
             WorkerCount = 2,
+            FilterProvider = _db.FilterProvider(),
             Activator = new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()),
             SchedulePollingInterval = TimeSpan.FromSeconds(1),
         }, _db.Storage);

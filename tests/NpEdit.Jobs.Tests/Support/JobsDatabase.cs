@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Npgsql;
 using NpEdit.Jobs.Hosting;
@@ -20,6 +21,19 @@ public sealed class JobsDatabase : IAsyncLifetime
 
     /// <summary>Environment for an npedit child process on this database.</summary>
     public Dictionary<string, string?> Environment => new() { ["NPEDIT_DB"] = ConnectionString, ["NPEDIT_HOME"] = Home };
+
+    /// <summary>
+    /// Hangfire's own global filters (continuations, retries), the ones an npedit process adds to them
+    /// (JobsServices.Filters) and the jobs' attributes, for an in-process test server: this test process's global
+    /// filters are left alone.
+    /// </summary>
+    public IJobFilterProvider FilterProvider()
+    {
+        var filters = new JobFilterCollection();
+        foreach (var filter in JobsServices.Filters(DataSource))
+            filters.Add(filter);
+        return new JobFilterProviderCollection(GlobalJobFilters.Filters, filters, new JobFilterAttributeFilterProvider());
+    }
 
     public async Task InitializeAsync()
     {
