@@ -54,6 +54,39 @@ public class CriticPretrainerFacts
         Assert.True(after["heldout/accuracy/identity"] >= 0.95, $"identity {before["heldout/accuracy/identity"]:P0} → {after["heldout/accuracy/identity"]:P0}");
     }
 
+    /// <summary>
+    /// The auxiliary stages on real ShapesWorld questions: a tiny critic with the ShapesWorld vocabulary learns to
+    /// read scene labels off its image tokens and to say the object or instruction the images show.
+    /// </summary>
+    [Fact]
+    public void SceneLabelAndCaptionLosses_Fall_InAShortRun()
+    {
+        var tokenizer = new CriticWordTokenizer(ShapesCriticVocabulary.Words);
+        var critic = TinyCritics.Config() with
+        {
+            Model = TinyCritics.Model() with
+            {
+                VisionConfig = TinyCritics.Model().VisionConfig with { ImageSize = 32, PatchSize = 8 },
+                TextConfig = TinyCritics.Model().TextConfig with { VocabSize = tokenizer.VocabularySize },
+                ImageTokenIndex = tokenizer.ImageTokenId,
+            },
+            Words = [.. tokenizer.Words],
+            YesTokenId = tokenizer.TokenId("Yes"),
+            NoTokenId = tokenizer.TokenId("No"),
+        };
+        var config = new CriticPretrainConfig { Steps = 30, BatchSize = 9, LearningRate = 5e-3, WarmupSteps = 3, Seed = 1 };
+        using var trainer = new CriticPretrainer(config, critic);
+        var batches = ShapesCriticData.Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize).Take(config.Steps).ToArray();
+        var steps = batches.Select(trainer.TrainStep).ToArray();
+
+        double Mean(IEnumerable<IReadOnlyDictionary<string, double>> part, string key) => part.Average(s => s[key]);
+        var (sceneBefore, sceneAfter) = (Mean(steps.Take(5), "loss/scene_labels"), Mean(steps.TakeLast(5), "loss/scene_labels"));
+        var (captionBefore, captionAfter) = (Mean(steps.Take(5), "loss/caption"), Mean(steps.TakeLast(5), "loss/caption"));
+        Assert.True(sceneAfter < 0.6 * sceneBefore, $"scene-label loss {sceneBefore:F2} → {sceneAfter:F2}");
+        Assert.True(captionAfter < 0.85 * captionBefore, $"caption loss {captionBefore:F2} → {captionAfter:F2}");
+        Assert.All(steps, s => Assert.True(double.IsFinite(s["loss"]) && s["skipped"] == 0));
+    }
+
     [Fact]
     public void Save_WritesACheckpointThatLoadsAsAFrozenCritic_WithItsStep()
     {
