@@ -78,6 +78,8 @@ public sealed record T2IPretrainJobConfig : IValidatedConfig
             yield return "data.count and data.batch_size must be at least 1";
         if (Data.MaxObjects is < 1 or > 5)
             yield return $"data.max_objects must be 1 to 5 (got {Data.MaxObjects})";
+        if (Data.ObjectWeight < 0)
+            yield return $"data.object_weight must not be negative (got {Data.ObjectWeight})";
         if (Data.Corpus is not null && !Directory.Exists(Data.Corpus))
             yield return $"data.corpus '{Data.Corpus}' is not a folder; write one with 'npedit world corpus --out DIR' or leave it unset to build one";
         if (Eval.Prompts < 1 || Eval.GridPrompts < 1 || Eval.SampleSteps < 1 || Eval.Every < 0)

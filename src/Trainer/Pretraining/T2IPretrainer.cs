@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NpEdit.Trainer.Losses;
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Models.Text;
 using NpEdit.Trainer.Sampling;
@@ -131,7 +132,9 @@ public sealed class T2IPretrainer : IDisposable
         var noise = randn(x.shape, device: device, generator: generator);                    // ε
         var xt = FlowMatching.Interpolate(x, noise, t);                                       // x_t = (1−t)·x + t·ε
         var v = dit.call(xt, t, c.Tokens, c.Mask, null);                                      // v_θ(x_t, t, c)
-        var loss = nn.functional.mse_loss(v, FlowMatching.Velocity(x, noise));                // ‖v_θ − (ε − x)‖²
+        var loss = batch.Weights is null
+            ? nn.functional.mse_loss(v, FlowMatching.Velocity(x, noise))                       // ‖v_θ − (ε − x)‖²
+            : WeightedFlowMatchingLoss.Compute(v, x, noise, batch.Weights.to(float32, device)); // object pixels weighed 1 + λ
 
         optimizer.zero_grad();
         loss.backward();
