@@ -83,6 +83,27 @@ public sealed class T2IPretrainerFacts : IDisposable
     }
 
     [Fact]
+    public void LearningRateAt_WarmsUpThenAnnealsToTheFinalFraction()
+    {
+        using var trainer = new T2IPretrainer(Tiny(100) with { LearningRate = 1e-3, WarmupSteps = 10, FinalLearningRateFraction = 0.1 }, TinyModels.Vocabulary);
+
+        Assert.Equal(1e-4, trainer.LearningRateAt(0), 12);
+        Assert.Equal(1e-3, trainer.LearningRateAt(9), 12);
+        Assert.Equal(1e-4, trainer.LearningRateAt(99), 12);
+        Assert.Equal(0.55e-3, trainer.LearningRateAt(54), 12);           // half way through the cosine
+        var after = Enumerable.Range(9, 91).Select(s => trainer.LearningRateAt(s)).ToArray();
+        Assert.True(after.Zip(after.Skip(1)).All(p => p.Second <= p.First));
+    }
+
+    [Fact]
+    public void LearningRateAt_StaysAtThePeak_WhenTheFinalFractionIsOne()
+    {
+        using var trainer = new T2IPretrainer(Tiny(100) with { LearningRate = 1e-3, WarmupSteps = 10 }, TinyModels.Vocabulary);
+
+        Assert.All(Enumerable.Range(9, 91), s => Assert.Equal(1e-3, trainer.LearningRateAt(s), 12));
+    }
+
+    [Fact]
     public void TrainStep_LeaksNoTensors_OverFiftySteps()
     {
         using var trainer = new T2IPretrainer(Tiny(50), TinyModels.Vocabulary);
