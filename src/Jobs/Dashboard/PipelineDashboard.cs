@@ -20,7 +20,8 @@ public static class PipelineDashboard
                 return;
             var queries = new PipelineQueries(dataSource);
             DashboardRoutes.Routes.AddRazorPage(Route, _ => new PipelinePage(queries));
-            DashboardRoutes.Routes.Add($"{Route}/report/(?<id>\\d+)", new ReportDispatcher(queries));
+            // report/<id>/ is the report; report/<id>/<file> one of its files (the plots report.html shows by relative name).
+            DashboardRoutes.Routes.Add($"{Route}/report/(?<id>\\d+)(?:/(?<file>[A-Za-z0-9._-]*))?", new ReportDispatcher(queries));
             var running = new DashboardMetric("npedit:running-runs", "Running runs", _ => new Metric(queries.RunningRuns()));
             NavigationMenu.Items.Add(page => new MenuItem(PipelinePage.Title, page.Url.To(Route))
             {

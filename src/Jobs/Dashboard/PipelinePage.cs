@@ -29,7 +29,7 @@ public sealed class PipelinePage(PipelineQueries queries) : RazorPage
             snapshot.Grids.Select(g => new[]
             {
                 Text(g.Name), Text(g.Runs), Text(g.Finished), Text(g.Failed),
-                g.ReportPath is null ? Text("not yet") : $"<a href=\"{Url.To($"/pipeline/report/{g.Id}")}\">{Encode(Path.GetFileName(g.ReportPath))}</a>",
+                g.ReportPath is null ? Text("not yet") : $"<a href=\"{Url.To($"/pipeline/report/{g.Id}/")}\">{Encode(Path.GetFileName(g.ReportPath))}</a>",
             }));
 
         var training = snapshot.Runs.Where(r => !r.Kind.StartsWith("eval", StringComparison.Ordinal)).ToList();

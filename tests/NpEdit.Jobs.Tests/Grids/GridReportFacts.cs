@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using NpEdit.Core.Tracking;
 using NpEdit.Evaluator.Benchmarks;
 using NpEdit.Evaluator.Judging;
@@ -21,9 +22,9 @@ namespace NpEdit.Jobs.Tests.Grids;
 /// The ReportGrid job writes the Evaluator's report (what <c>npedit report</c> writes) for a grid whose run has been
 /// evaluated: a real oracle judge (a small untrained parser: PSNR/SSIM against the true target do not depend on the
 /// parse) scores ShapesWorld-Bench outputs through the Evaluator's runner, the training run has a loss curve, and the
-/// report's PNGs are checked by their pixels. Before any evaluation the grid's report is the runs table.
+/// report's PNGs are checked by their pixels, and the dashboard serves the report with its plots. Before any evaluation the grid's report is the runs table.
 /// </summary>
-public sealed class GridReportFacts : IAsyncLifetime
+public sealed partial class GridReportFacts : IAsyncLifetime
 {
     private readonly JobsDatabase _db = new();
     private readonly TempDirectory _dir = new("grid-report");
@@ -69,7 +70,23 @@ public sealed class GridReportFacts : IAsyncLifetime
             Assert.Contains($"({image})", markdown);
         PlotPixels.AssertDrawn(folder, images!);
         Assert.Contains("| seed=0 | queued | 20 |", await File.ReadAllTextAsync(Path.Combine(folder, GridReporter.RunsFile)));
+
+        // The dashboard's report link serves report.html and the plots it shows by relative name, and nothing else.
+        var (serve, ready) = await LongRunningNpedit.StartAsync(_db.Environment, Ready(), "serve", "--port", "0", "--no-worker");
+        await using var _ = serve;
+        using var http = new HttpClient();
+        var reportUrl = $"{ready.Groups[1].Value}/pipeline/report/{submitted.GridId}/";
+        var html = await http.GetStringAsync(reportUrl);
+        Assert.Contains("src=\"bars-shapesworld-bench-v1-oracle.png\"", html);
+        using var plot = await http.GetAsync(reportUrl + "bars-shapesworld-bench-v1-oracle.png");
+        Assert.Equal("image/png", plot.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(folder, "bars-shapesworld-bench-v1-oracle.png")), await plot.Content.ReadAsByteArrayAsync());
+        foreach (var outside in new[] { "..", "secret.png" })
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(reportUrl + outside)).StatusCode);
     }
+
+    [GeneratedRegex(@"dashboard: (http://\S+/hangfire)")]
+    private static partial Regex Ready();
 
     /// <summary>The true targets as the run's outputs, judged by the oracle as the EvaluateRun job's stage does (same tags and experiment).</summary>
     private async Task JudgeTrueTargetsAsync(Guid trainRun, string grid)

@@ -33,7 +33,7 @@ public sealed partial class DashboardBrowserFacts : IAsyncLifetime
             new MetricPoint(run.RunId, "loss/total", 120, 0.4123, DateTime.UtcNow),
             new MetricPoint(run.RunId, "loss/vlm", 120, 0.6931, DateTime.UtcNow),
         ]);
-        await new GridReporter(_db.DataSource).WriteAsync(submitted.GridId);
+        await new GridReporter(_db.DataSource, Path.Combine(_db.Home, "reports")).WriteAsync(submitted.GridId);
 
         var (serve, ready) = await LongRunningNpedit.StartAsync(_db.Environment, Ready(), "serve", "--port", "0", "--no-worker");
         await using var _ = serve;
