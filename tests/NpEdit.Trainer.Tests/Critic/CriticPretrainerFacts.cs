@@ -87,6 +87,27 @@ public class CriticPretrainerFacts
         Assert.All(steps, s => Assert.True(double.IsFinite(s["loss"]) && s["skipped"] == 0));
     }
 
+    /// <summary>
+    /// One- and two-image questions are scored in separate passes; each accuracy must still be credited to its own
+    /// question. Scoring a mixed batch must give every family the accuracy it gets when scored alone.
+    /// </summary>
+    [Fact]
+    public void Evaluate_CreditsEachFamily_WithItsOwnAnswers_InAMixedBatch()
+    {
+        using var trainer = new CriticPretrainer(new CriticPretrainConfig { Steps = 1, BatchSize = 4 }, TinyCritics.Config());
+        trainer.TrainStep(Enumerable.Range(0, 4).Select(Synthetic).ToArray());
+        // Every presence answer Yes and every identity answer No, interleaved: crediting a row's result to its
+        // neighbour would move the two families' accuracies towards each other.
+        var mixed = Enumerable.Range(500, 400).Select(Synthetic)
+            .Where(e => e.AnswerIsYes == (e.Family == CriticExample.Presence)).Take(60).ToArray();
+        var together = trainer.Evaluate(mixed, chunk: 60);
+        foreach (var family in mixed.GroupBy(e => e.Family))
+        {
+            var alone = trainer.Evaluate(family.ToArray());
+            Assert.Equal(alone["heldout/accuracy"], together[$"heldout/accuracy/{family.Key}"], 6);
+        }
+    }
+
     [Fact]
     public void Save_WritesACheckpointThatLoadsAsAFrozenCritic_WithItsStep()
     {

@@ -153,7 +153,7 @@ public sealed class CriticPretrainer : IDisposable
     }
 
     /// <summary>
-    /// ℓ_Yes − ℓ_No per example (single-image and two-image questions in separate passes), the answers as ±1,
+    /// ℓ_Yes − ℓ_No per example in batch order (single-image and two-image questions in separate passes), the answers as ±1,
     /// and, when asked, the caption loss over <see cref="CriticExample.GroundedText"/> and the scene-label loss
     /// over every image whose scene is known (null when the batch has none).
     /// </summary>
@@ -191,7 +191,13 @@ public sealed class CriticPretrainer : IDisposable
             if (SceneLabelTerm(tokens[.., ..^1], scenes.ToArray()) is { } term)
                 labels.Add(term);
         }
-        return (cat(margins), tensor(answers.ToArray(), device: device), Weighted(captions), Weighted(labels));
+        // The groups put single-image rows first; put margins and answers back in batch order.
+        var grouped = batch.Select((e, i) => (e, i)).GroupBy(p => p.e.Reference is null).SelectMany(g => g.Select(p => p.i)).ToArray();
+        var backToBatch = new long[grouped.Length];
+        for (var position = 0; position < grouped.Length; position++)
+            backToBatch[grouped[position]] = position;
+        var order = tensor(backToBatch, device: device);
+        return (cat(margins).index_select(0, order), tensor(answers.ToArray(), device: device).index_select(0, order), Weighted(captions), Weighted(labels));
     }
 
     /// <summary>For each caption token of each row with grounded text: the row, the position that predicts it, the token.</summary>
@@ -258,7 +264,8 @@ public sealed class CriticPretrainer : IDisposable
         var bytes = new byte[list.Length * size * size * 3];
         for (var i = 0; i < list.Length; i++)
             list[i].CopyTo(bytes, i * size * size * 3);
-        return (tensor(bytes, [list.Length, size, size, 3]).to(float32, device).permute(0, 3, 1, 2) / 127.5 - 1).contiguous();
+        var pixels = tensor(bytes, [list.Length, size, size, 3]).to(float32, device).permute(0, 3, 1, 2);
+        return CriticImageProcessor.Rescale(pixels, [1 / 127.5f, 1 / 127.5f, 1 / 127.5f], [-1f, -1f, -1f]).contiguous();
     }
 
     /// <summary>Saves the critic (<see cref="CriticCheckpoint"/>).</summary>
