@@ -23,6 +23,7 @@ if (args.Length > 0 && args[0] == "serve")
     });
     Console.WriteLine("ready");
     await Console.In.ReadLineAsync();
+    Console.WriteLine(Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds.ToString(CultureInfo.InvariantCulture));
     return 0;
 }
 
@@ -55,18 +56,41 @@ using var build = new DatasetBuild(dataSource, new DatasetBuildOptions { Concurr
 var id = await build.PrepareAsync(config);
 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
 var clock = Stopwatch.StartNew();
+// Sampled every 100 ms: when requests started and stopped, and the rate in between (without start-up and drain).
+var timeline = new List<(double Seconds, long Attempts)>();
+using var sampling = new CancellationTokenSource();
+var sampler = Task.Run(async () =>
+{
+    while (!sampling.IsCancellationRequested)
+    {
+        timeline.Add((clock.Elapsed.TotalSeconds, build.StatsFor(id)?.Attempts ?? 0));
+        try { await Task.Delay(100, sampling.Token); } catch (OperationCanceledException) { }
+    }
+});
 var status = await build.BuildAsync(id);
 clock.Stop();
+await sampling.CancelAsync();
+await sampler;
+timeline.Add((clock.Elapsed.TotalSeconds, build.StatsFor(id)!.Attempts));
 var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
 var sent = build.StatsFor(id)!.Attempts;
+var cacheBatches = build.CacheBatchesFor(id);
 var goal = inFlight / (latencyMs / 1000.0);
 Console.WriteLine($"images {images}, rows {status.Rows}, requests sent {sent}, wall {clock.Elapsed.TotalSeconds:F1} s");
 Console.WriteLine($"throughput {sent / clock.Elapsed.TotalSeconds:F1} req/s = {sent / clock.Elapsed.TotalSeconds / goal:P1} of {goal:F0} req/s " +
                   $"({inFlight} in flight, {latencyMs} ms latency)");
 Console.WriteLine($"mean request latency {status.MeanLatencyMs:F0} ms (annotator latency {latencyMs} ms); machine load {File.ReadAllText("/proc/loadavg").Trim()}");
+var total = timeline[^1].Attempts;
+var at10 = timeline.First(t => t.Attempts >= total / 10);
+var at90 = timeline.First(t => t.Attempts >= total * 9 / 10);
+Console.WriteLine($"first request after {timeline.First(t => t.Attempts > 0).Seconds:F1} s, last at {timeline.First(t => t.Attempts == total).Seconds:F1} s; " +
+                  $"between 10% and 90% of the requests {(at90.Attempts - at10.Attempts) / (at90.Seconds - at10.Seconds):F1} req/s");
+Console.WriteLine($"reply cache: {cacheBatches.Lookups} lookup and {cacheBatches.Stores} store round trips for {sent} requests");
 Console.WriteLine($"platform CPU {cpuUsed.TotalSeconds:F1} s = {cpuUsed.TotalMilliseconds / sent:F2} ms per request " +
                   $"(this process: dispatch, cache, image prep, parsing, shards, manifest; PostgreSQL's own CPU not included)");
 await annotator.StandardInput.WriteLineAsync();
+var annotatorCpuMs = double.Parse((await annotator.StandardOutput.ReadLineAsync())!, CultureInfo.InvariantCulture);
+Console.WriteLine($"annotator CPU (its whole life, start-up included) {annotatorCpuMs / 1000:F1} s = {annotatorCpuMs / sent:F2} ms per request");
 await annotator.WaitForExitAsync();
 Directory.Delete(work, recursive: true);
 return 0;

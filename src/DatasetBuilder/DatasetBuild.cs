@@ -35,6 +35,10 @@ public sealed class DatasetBuild(NpgsqlDataSource dataSource, DatasetBuildOption
     /// <summary>The request counters of this process for a dataset (null before its first unit ran here).</summary>
     public VlmStats? StatsFor(long datasetId) => _dispatchers.TryGetValue(datasetId, out var d) && d.IsValueCreated ? d.Value.Stats : null;
 
+    /// <summary>Round trips to the reply cache by this process for a dataset (lookups, stores).</summary>
+    public (int Lookups, int Stores) CacheBatchesFor(long datasetId) =>
+        _dispatchers.TryGetValue(datasetId, out var d) && d.IsValueCreated ? d.Value.CacheBatches : (0, 0);
+
     /// <summary>
     /// Plans the units and records the dataset, or finds it when the same name was prepared before with the same
     /// identity (everything but how to reach the endpoints, see <see cref="IdentityHash"/>). On resume the stored

@@ -14,51 +14,98 @@ public static class NearDuplicates
     {
         if (instructionKeys.Count < 2)
             return 0;
-        var sets = instructionKeys.Select(k => k.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal)).ToArray();
-        var hasTwin = new bool[sets.Length];
-        var buckets = new Dictionary<(int Band, ulong Signature), List<int>>();
-        for (var i = 0; i < sets.Length; i++)
+        // Rows with the same word set are each other's twins (Jaccard 1): only the distinct sets are compared, as
+        // sorted word ids, which keeps a generated dataset (many rows repeat an instruction) from going quadratic.
+        var wordIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var wordHashes = new List<ulong>();
+        var setIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var sets = new List<int[]>();
+        var rowsOfSet = new List<int>();
+        foreach (var key in instructionKeys)
         {
-            var signature = MinHash(sets[i]);
+            var ids = key.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(word =>
+            {
+                if (!wordIds.TryGetValue(word, out var id))
+                {
+                    wordIds[word] = id = wordIds.Count;
+                    wordHashes.Add(Fnv1a(word));
+                }
+                return id;
+            }).Distinct().Order().ToArray();
+            var canonical = string.Join(' ', ids);
+            if (setIndex.TryGetValue(canonical, out var index))
+                rowsOfSet[index]++;
+            else
+            {
+                setIndex[canonical] = sets.Count;
+                sets.Add(ids);
+                rowsOfSet.Add(1);
+            }
+        }
+
+        var hasTwin = rowsOfSet.Select(rows => rows > 1).ToArray();
+        var bandsOfSet = new (int Band, ulong Signature)[sets.Count][];
+        var buckets = new Dictionary<(int Band, ulong Signature), List<int>>();
+        for (var i = 0; i < sets.Count; i++)
+        {
+            var signature = MinHash(sets[i], wordHashes);
+            bandsOfSet[i] = new (int, ulong)[Bands];
             for (var b = 0; b < Bands; b++)
             {
                 var key = (b, Combine(signature, b * RowsPerBand, RowsPerBand));
+                bandsOfSet[i][b] = key;
                 if (!buckets.TryGetValue(key, out var members))
                     buckets[key] = members = [];
                 members.Add(i);
             }
         }
-        var checkedPairs = new HashSet<(int, int)>();
-        foreach (var members in buckets.Values.Where(m => m.Count > 1))
+        // A set whose twin is already known needs no more checks; any other scans its candidates until it finds one.
+        for (var i = 0; i < sets.Count; i++)
         {
-            for (var x = 0; x < members.Count; x++)
-            for (var y = x + 1; y < members.Count; y++)
+            if (hasTwin[i])
+                continue;
+            foreach (var band in bandsOfSet[i])
             {
-                var (i, j) = (members[x], members[y]);
-                if ((hasTwin[i] && hasTwin[j]) || !checkedPairs.Add((i, j)))
+                var twin = buckets[band].FirstOrDefault(j => j != i && Jaccard(sets[i], sets[j]) >= jaccard, -1);
+                if (twin < 0)
                     continue;
-                if (Jaccard(sets[i], sets[j]) >= jaccard)
-                    hasTwin[i] = hasTwin[j] = true;
+                hasTwin[i] = hasTwin[twin] = true;
+                break;
             }
         }
-        return (double)hasTwin.Count(t => t) / sets.Length;
+        var rowsWithTwin = Enumerable.Range(0, sets.Count).Where(i => hasTwin[i]).Sum(i => rowsOfSet[i]);
+        return (double)rowsWithTwin / instructionKeys.Count;
     }
 
-    public static double Jaccard(HashSet<string> a, HashSet<string> b)
+    /// <summary>|a ∩ b| / |a ∪ b| of two sorted word-id sets.</summary>
+    private static double Jaccard(int[] a, int[] b)
     {
-        if (a.Count == 0 && b.Count == 0)
+        if (a.Length == 0 && b.Length == 0)
             return 1;
-        var common = a.Count(b.Contains);
-        return (double)common / (a.Count + b.Count - common);
+        int i = 0, j = 0, common = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j])
+            {
+                common++;
+                i++;
+                j++;
+            }
+            else if (a[i] < b[j])
+                i++;
+            else
+                j++;
+        }
+        return (double)common / (a.Length + b.Length - common);
     }
 
-    private static ulong[] MinHash(HashSet<string> words)
+    private static ulong[] MinHash(int[] words, List<ulong> wordHashes)
     {
         var signature = new ulong[Bands * RowsPerBand];
         Array.Fill(signature, ulong.MaxValue);
         foreach (var word in words)
         {
-            var h = Fnv1a(word);
+            var h = wordHashes[word];
             for (var k = 0; k < signature.Length; k++)
                 signature[k] = Math.Min(signature[k], Mix(h ^ ((ulong)k * 0x9E3779B97F4A7C15UL)));
         }

@@ -20,7 +20,7 @@ public sealed class VlmDispatcher : IDisposable
 {
     private readonly EndpointLane[] _lanes;
     private readonly VlmClientOptions _options;
-    private readonly VlmReplyCache? _cache;
+    private readonly BatchedReplyCache? _cache;
     private readonly Random _jitter;
     private readonly Lock _jitterLock = new();
     private int _roundRobin;
@@ -37,7 +37,7 @@ public sealed class VlmDispatcher : IDisposable
                 $"All endpoints of one dataset must serve the same model (replies are cached per model), got: {string.Join(", ", models)}.");
         Model = models[0];
         _options = options;
-        _cache = cache;
+        _cache = cache is null ? null : new BatchedReplyCache(cache);
         _jitter = new Random(options.JitterSeed);
         var key = apiKey ?? Environment.GetEnvironmentVariable(VlmEndpoint.ApiKeyVariable) ?? "EMPTY";
         _lanes = endpoints.Select(e => new EndpointLane(e, key, options)).ToArray();
@@ -48,6 +48,9 @@ public sealed class VlmDispatcher : IDisposable
     /// <summary>Requests that can be in flight at once, over all endpoints.</summary>
     public int Capacity => _lanes.Length * _options.MaxInFlightPerEndpoint;
     public VlmStats Stats { get; } = new();
+
+    /// <summary>Round trips to the reply cache so far (lookups, stores): far fewer than requests under load.</summary>
+    public (int Lookups, int Stores) CacheBatches => _cache is null ? (0, 0) : (_cache.LookupBatches, _cache.StoreBatches);
 
     public async Task<VlmReply> CompleteAsync(VlmRequest request, CancellationToken ct = default)
     {
@@ -114,9 +117,10 @@ public sealed class VlmDispatcher : IDisposable
 
             if (reply is not null)
             {
-                // Cached after the slot is released: the next request does not wait on PostgreSQL.
+                // Cached after the slot is released (the next request does not wait on PostgreSQL) and before the
+                // reply is returned, even when the build is being cancelled: it is paid for.
                 if (_cache is not null)
-                    await _cache.PutAsync(new CachedVlmReply(hash, Model, reply.Endpoint, reply.Text, reply.InputTokens, reply.OutputTokens, reply.LatencyMs), ct);
+                    await _cache.PutAsync(new CachedVlmReply(hash, Model, reply.Endpoint, reply.Text, reply.InputTokens, reply.OutputTokens, reply.LatencyMs));
                 Stats.Succeeded(reply);
                 return reply;
             }

@@ -3,9 +3,12 @@ using System.Text.Json;
 namespace NpEdit.Evaluator.Benchmarks;
 
 /// <summary>
-/// ImgEdit-Bench Basic (PKU-YuanGroup/ImgEdit, <c>Benchmark/Basic</c>): <c>basic_edit.json</c>, an object of
-/// <c>"n": {"id": "&lt;image path&gt;", "prompt": "...", "edit_type": "add"}</c>, plus the source images under the
-/// same folder (or its <c>singleturn/</c> subfolder). Nine edit types; the group of an item is its type.
+/// ImgEdit-Bench Basic (PKU-YuanGroup/ImgEdit, <c>Benchmark/Basic</c>): <c>basic_edit.json</c>, an object keyed by
+/// the item number (not contiguous, e.g. <c>"1082"</c>) of <c>{"id": "animal/000342021.jpg", "prompt": "...",
+/// "edit_type": "alter"}</c>, where the id is a path (folders such as <c>for_add/</c>, <c>daily object/</c>,
+/// <c>compose/human/</c>) under the unpacked images, here the same folder or its <c>singleturn/</c> subfolder.
+/// Nine edit types; the group of an item is its type, named as the published tables name it (the JSON's <c>alter</c>
+/// is the tables' Adjust).
 /// </summary>
 public static class ImgEditBenchLoader
 {
@@ -61,10 +64,11 @@ public static class ImgEditBenchLoader
     private static string NormaliseType(string type, string key, string path)
     {
         var t = type.Trim().ToLowerInvariant();
-        if (t == "hybrid") t = "compose"; // the repository's name for multi-step edits
+        // basic_edit.json says "alter" for what the paper's tables call Adjust; "hybrid" is the tables' name for "compose".
+        t = t switch { "alter" => "adjust", "hybrid" => "compose", _ => t };
         return Types.Contains(t)
             ? t
-            : throw new FormatException($"{path}: entry '{key}' has edit_type '{type}'; ImgEdit Basic types are {string.Join(", ", Types)}.");
+            : throw new FormatException($"{path}: entry '{key}' has edit_type '{type}'; ImgEdit Basic types are {string.Join(", ", Types)} (alter is read as adjust).");
     }
 
     private static string? FindImage(string root, string id) =>

@@ -15,6 +15,22 @@ public static class OracleCheckpoint
 
     public static string ConfigPath(string weightsPath) => CheckpointFiles.ConfigPath(weightsPath);
 
+    /// <summary>
+    /// The trained oracle that ships with the build (committed under <c>src/Evaluator/Oracle/Pretrained/</c> and copied
+    /// next to the assemblies), so every machine scores ShapesWorld-Bench with the same instrument without training one.
+    /// </summary>
+    public static string BundledPath => Path.Combine(AppContext.BaseDirectory, "oracle", "shapesworld-oracle.safetensors");
+
+    /// <summary><paramref name="path"/> when given, else <see cref="BundledPath"/>; a missing bundled file says how to get it back.</summary>
+    public static string Resolve(string? path)
+    {
+        if (!string.IsNullOrEmpty(path)) return Path.GetFullPath(path);
+        if (!File.Exists(BundledPath))
+            throw new FileNotFoundException(
+                $"The bundled oracle {BundledPath} is missing from this build (it is src/Evaluator/Oracle/Pretrained/ in the repository): rebuild, or pass a checkpoint from 'npedit oracle train'.", BundledPath);
+        return BundledPath;
+    }
+
     public static void Save(string path, SceneParserNet net, OracleTrainingRecord record) =>
         CheckpointFiles.Save(path, net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous()),
             new OracleCheckpointFile(OracleCheckpointFile.CurrentFormat, net.Config, record), Json);

@@ -24,6 +24,18 @@ public static class OracleLabels
     public static readonly int BackgroundKinds = Enum.GetValues<BackgroundKind>().Length;
     public static readonly int Styles = Enum.GetValues<RenderStyle>().Length;
 
+    /// <summary>
+    /// Rotation classes: 15° bins of order × angle. Scenes rotate by multiples of 15°, and a shape with symmetry order k
+    /// looks the same every 360/k degrees, so order × angle (mod 360) is exactly what is visible, on a whole circle.
+    /// </summary>
+    public const int RotationBins = 24;
+
+    /// <summary>The rotation class of a shape with symmetry <paramref name="order"/> ≥ 1 turned by <paramref name="degrees"/> (a multiple of 15).</summary>
+    public static long RotationBin(int order, int degrees) => ((long)order * degrees / 15 % RotationBins + RotationBins) % RotationBins;
+
+    /// <summary>The visible angle in [0, 360/order) that a rotation class stands for.</summary>
+    public static double CanonicalDegrees(int order, long bin) => bin * 15.0 / order;
+
     /// <summary>Plain and gradient tints the sampler uses (never white, black or grey).</summary>
     public static readonly NamedColor[] Tints = Enum.GetValues<NamedColor>().Where(c => c is not (NamedColor.White or NamedColor.Black or NamedColor.Gray)).ToArray();
 }

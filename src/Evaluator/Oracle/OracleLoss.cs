@@ -5,7 +5,8 @@ namespace NpEdit.Evaluator.Oracle;
 
 /// <summary>
 /// The parser's training loss: the sum of one cross-entropy per classification head (averaged over the cells or
-/// scenes where the attribute applies) and masked mean-squared errors for rotation and jitter.
+/// scenes where the attribute applies; rotation is a class too, see <see cref="OracleLabels.RotationBins"/>) and a masked
+/// mean-squared error for jitter.
 /// Heads with nothing to supervise in a batch (say, no sign anywhere) contribute nothing rather than NaN.
 /// </summary>
 public static class OracleLoss
@@ -30,7 +31,7 @@ public static class OracleLoss
             terms["pattern"] = Classify(p.Pattern, t.Pattern);
             terms["jitter"] = MaskedMse(p.Jitter, t.Jitter, t.JitterMask);
         }
-        if (t.RotatedCount > 0) terms["rotation"] = MaskedMse(p.Rotation, t.Rotation, t.RotationMask);
+        if (t.RotatedCount > 0) terms["rotation"] = Classify(p.Rotation, t.Rotation);
         if (t.SignCount > 0) terms["character"] = Classify(p.Character, t.Character);
         if (t.TintCount > 0) terms["tint"] = Classify(p.BackgroundTint, t.BackgroundTint);
         return terms;

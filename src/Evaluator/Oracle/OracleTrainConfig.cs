@@ -6,12 +6,12 @@ public sealed record OracleTrainConfig
     public OracleConfig Model { get; init; } = new();
 
     /// <summary>Optimizer steps; each renders <see cref="BatchSize"/> fresh scenes, so no render is seen twice.</summary>
-    public int Steps { get; init; } = 1500;
+    public int Steps { get; init; } = 2000;
 
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get; init; } = 16;
 
     /// <summary>Peak AdamW learning rate, reached after <see cref="WarmupSteps"/> and decayed by a cosine to 1% at the end.</summary>
-    public double LearningRate { get; init; } = 3e-3;
+    public double LearningRate { get; init; } = 2e-3;
 
     public int WarmupSteps { get; init; } = 50;
 
@@ -21,6 +21,12 @@ public sealed record OracleTrainConfig
     public double NoiseFraction { get; init; } = 0.25;
 
     public double MaxNoise { get; init; } = 0.08;
+
+    /// <summary>Share of <see cref="Steps"/> over which the easy-scenes curriculum fades (<see cref="SceneCurriculum"/>); 0 turns it off.</summary>
+    public double SimplifyUntil { get; init; } = 0.6;
+
+    /// <summary>The chance of simplifying each nuisance attribute once the curriculum has faded.</summary>
+    public double SimplifyFloor { get; init; } = 0.1;
 
     /// <summary>Seed of weight initialisation and noise draws; the scenes come from the fixed oracle seed range.</summary>
     public int Seed { get; init; } = 0;
@@ -32,6 +38,7 @@ public sealed record OracleTrainConfig
         if (BatchSize < 1) throw new ArgumentException($"Batch size must be at least 1 (got {BatchSize}).");
         if (LearningRate <= 0) throw new ArgumentException($"Learning rate must be positive (got {LearningRate}).");
         if (NoiseFraction is < 0 or > 1 || MaxNoise < 0) throw new ArgumentException($"Noise fraction ({NoiseFraction}) must lie in [0, 1] and max noise ({MaxNoise}) must not be negative.");
+        if (SimplifyUntil is < 0 or > 1 || SimplifyFloor is < 0 or > 1) throw new ArgumentException($"Simplify-until ({SimplifyUntil}) and simplify floor ({SimplifyFloor}) must lie in [0, 1].");
         return this;
     }
 }

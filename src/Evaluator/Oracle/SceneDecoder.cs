@@ -22,7 +22,7 @@ public static class SceneDecoder
         var character = ArgMax(output.Character);
         var kind = ArgMax(output.BackgroundKind);
         var style = ArgMax(output.Style);
-        var rotation = output.Rotation.cpu().data<float>().ToArray();
+        var rotation = ArgMax(output.Rotation);
         var jitter = output.Jitter.cpu().data<float>().ToArray();
         var tintLogits = output.BackgroundTint.cpu().data<float>().ToArray();
 
@@ -49,7 +49,7 @@ public static class SceneDecoder
                 if (occ[3 * i + 2] > occ[3 * i + 1] && occ[3 * i + 2] > occ[3 * i]) continue;
                 var kindOfShape = (ShapeKind)shape[i];
                 int order = ShapeSymmetry.Order(kindOfShape);
-                double canonical = order == 0 ? 0 : Math.Atan2(rotation[2 * i + 1], rotation[2 * i]) * 180.0 / Math.PI / order;
+                double canonical = order == 0 ? 0 : OracleLabels.CanonicalDegrees(order, rotation[i]);
                 objects.Add(new SceneObject(
                     kindOfShape, (NamedColor)color[i], (SizeClass)size[i], (Pattern)pattern[i], (GridCell)c,
                     JitterPercent(jitter[2 * i]), JitterPercent(jitter[2 * i + 1]),

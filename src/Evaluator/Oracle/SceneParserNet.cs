@@ -5,54 +5,64 @@ using static TorchSharp.torch;
 namespace NpEdit.Evaluator.Oracle;
 
 /// <summary>
-/// The ShapesWorld scene parser: every one of the nine grid cells is cropped around its centre and read by one
-/// shared small CNN (three conv stages, each halving the crop), giving a per-cell feature; per-cell heads classify
-/// the occupant and its attributes from the flattened final map plus its mean and max, and global heads read the mean and max of the nine features for background and
-/// style. Sharing the CNN across cells means every cell trains on every object, which is what makes a few thousand
-/// renders enough. Input: (B, 3, R, R) in [−1, 1] at <see cref="OracleConfig.Resolution"/>.
+/// The ShapesWorld scene parser. A fully convolutional trunk reads the whole (edge-padded) image: a full-resolution
+/// stage, because a small object is only ~11 px across and its outline is what tells a hexagon from a circle or 15° of
+/// rotation, then two stages that each halve it. Every one of the nine grid cells then takes the window of that map
+/// around its centre, and one shared stage plus one shared layer turn each window into a per-cell feature that the
+/// per-cell heads classify (occupant, shape, colour, size, pattern, rotation bin, sign letter) or regress (jitter).
+/// Global heads read the mean and max of the nine features for background and style. Sharing everything across cells
+/// means every cell trains on every object. Input: (B, 3, R, R) in [−1, 1] at <see cref="OracleConfig.Resolution"/>.
 /// </summary>
 public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
 {
-    readonly Sequential trunk;
+    readonly Sequential trunk, cellStage;
     readonly Linear cellFeature;
     readonly Linear occupancy, shape, color, size, pattern, rotation, jitter, character;
     readonly Linear backgroundKind, backgroundTint, style;
-    readonly int crop, pad;
-    readonly int[] cropX, cropY;
+    readonly int pad, window;
+    readonly int[] windowX, windowY;
+    readonly float[] jitterOffset;
 
     public SceneParserNet(OracleConfig config) : base(nameof(SceneParserNet))
     {
         config.Validate();
         Config = config;
-        crop = config.CropSize;
-        pad = crop / 2;
-        cropX = new int[OracleLabels.Cells];
-        cropY = new int[OracleLabels.Cells];
+        const int stride = OracleConfig.MapStride;
+        int crop = config.CropSize;
+        window = crop / stride;
+        // Edge padding, in whole map pixels, so that every cell's window fits to within half a map pixel (the clamp below
+        // takes up the rest): the outer cells' windows reach past the image by crop/2 − R/6.
+        pad = (int)Math.Ceiling(Math.Max(0, crop / 2.0 - config.Resolution / 6.0 - stride / 2.0) / stride) * stride;
+        int mapSide = (config.Resolution + 2 * pad) / stride;
+        windowX = new int[OracleLabels.Cells];
+        windowY = new int[OracleLabels.Cells];
+        jitterOffset = new float[OracleLabels.Cells * 2];
+        double jitterUnit = config.Resolution / 20.0; // 15% of a cell (a third of the image) in pixels: the jitter head's unit
         for (int i = 0; i < OracleLabels.Cells; i++)
         {
-            // Cell centres at (col + ½)/3 of the image; the image is padded by half a crop on every side.
-            cropX[i] = (int)Math.Round((i % 3 + 0.5) / 3.0 * config.Resolution) - crop / 2 + pad;
-            cropY[i] = (int)Math.Round((i / 3 + 0.5) / 3.0 * config.Resolution) - crop / 2 + pad;
+            // Cell centres at (col + ½)/3 of the image. The window starts on a whole map pixel, so its centre misses the
+            // cell centre by up to half a map pixel; the jitter head reads offsets from the window centre, and adding
+            // this constant turns them back into offsets from the cell centre.
+            double cx = (i % 3 + 0.5) / 3.0 * config.Resolution, cy = (i / 3 + 0.5) / 3.0 * config.Resolution;
+            windowX[i] = Math.Clamp((int)Math.Round((cx - crop / 2.0 + pad) / stride), 0, mapSide - window);
+            windowY[i] = Math.Clamp((int)Math.Round((cy - crop / 2.0 + pad) / stride), 0, mapSide - window);
+            jitterOffset[2 * i] = (float)((windowX[i] * stride + crop / 2.0 - pad - cx) / jitterUnit);
+            jitterOffset[2 * i + 1] = (float)((windowY[i] * stride + crop / 2.0 - pad - cy) / jitterUnit);
         }
 
-        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
-        int inChannels = 3;
-        for (int stage = 0; stage < config.Channels.Count; stage++)
-        {
-            int c = config.Channels[stage];
-            layers.Add(($"conv{stage}a", nn.Conv2d(inChannels, c, 3, stride: 2, padding: 1, bias: false)));
-            layers.Add(($"norm{stage}a", nn.BatchNorm2d(c)));
-            layers.Add(($"act{stage}a", nn.ReLU()));
-            layers.Add(($"conv{stage}b", nn.Conv2d(c, c, 3, padding: 1, bias: false)));
-            layers.Add(($"norm{stage}b", nn.BatchNorm2d(c)));
-            layers.Add(($"act{stage}b", nn.ReLU()));
-            inChannels = c;
-        }
-        trunk = nn.Sequential(layers);
-        int side = crop >> config.Channels.Count;
-        // The flattened map keeps where things are (jitter); its mean and max add what is (shape, colour, size, pattern)
-        // independent of where, which a flatten alone has to learn separately for every position.
-        cellFeature = nn.Linear(inChannels * side * side + 2 * inChannels, config.Hidden);
+        var c = config.Channels;
+        trunk = nn.Sequential(
+            Stage("full", 3, c[0], stride: 1),
+            Stage("half", c[0], c[1], stride: 2),
+            Stage("quarter", c[1], c[2], stride: 2));
+        cellStage = nn.Sequential(
+            ("conv", nn.Conv2d(c[2], c[3], 3, stride: 2, padding: 1, bias: false)),
+            ("norm", nn.BatchNorm2d(c[3])),
+            ("act", nn.ReLU()));
+        int side = (window + 1) / 2;
+        // The flattened window keeps where things are (jitter, which part is the neighbour's); its mean and max add what
+        // is there (shape, colour, size, pattern) independent of where, which a flatten alone learns per position.
+        cellFeature = nn.Linear(c[3] * side * side + 2 * c[3], config.Hidden);
 
         int h = config.Hidden;
         occupancy = nn.Linear(h, OracleLabels.Occupants);
@@ -60,7 +70,7 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
         color = nn.Linear(h, OracleLabels.Colors);
         size = nn.Linear(h, OracleLabels.Sizes);
         pattern = nn.Linear(h, OracleLabels.Patterns);
-        rotation = nn.Linear(h, 2);
+        rotation = nn.Linear(h, OracleLabels.RotationBins);
         jitter = nn.Linear(h, 2);
         character = nn.Linear(h, OracleLabels.Characters);
         backgroundKind = nn.Linear(2 * h, OracleLabels.BackgroundKinds);
@@ -74,21 +84,32 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
     public override SceneParserOutput forward(Tensor images)
     {
         long batch = images.shape[0];
-        var padded = nn.functional.pad(images, [pad, pad, pad, pad], PaddingModes.Replicate);
-        var crops = new Tensor[OracleLabels.Cells];
+        var padded = pad > 0 ? nn.functional.pad(images, [pad, pad, pad, pad], PaddingModes.Replicate) : images;
+        var map = trunk.call(padded);                                                   // (B, C, S, S)
+        var windows = new Tensor[OracleLabels.Cells];
         for (int i = 0; i < OracleLabels.Cells; i++)
-            crops[i] = padded.narrow(2, cropY[i], crop).narrow(3, cropX[i], crop);
-        var cells = stack(crops, 1).reshape(batch * OracleLabels.Cells, 3, crop, crop);
+            windows[i] = map.narrow(2, windowY[i], window).narrow(3, windowX[i], window);
+        var cells = stack(windows, 1).reshape(batch * OracleLabels.Cells, map.shape[1], window, window);
 
-        var map = trunk.call(cells);                                                    // (9B, C, s, s)
-        var pooled = cat([map.flatten(1), map.mean([2, 3]), map.amax([2, 3])], 1);
+        var cellMap = cellStage.call(cells);                                            // (9B, C', s, s)
+        var pooled = cat([cellMap.flatten(1), cellMap.mean([2, 3]), cellMap.amax([2, 3])], 1);
         var features = nn.functional.relu(cellFeature.call(pooled))
             .reshape(batch, OracleLabels.Cells, -1);                                    // (B, 9, H)
         var scene = cat([features.mean([1]), features.amax([1])], 1);                  // (B, 2H)
+        var offset = tensor(jitterOffset, [1, OracleLabels.Cells, 2], device: images.device);
 
         return new SceneParserOutput(
             occupancy.call(features), shape.call(features), color.call(features), size.call(features),
-            pattern.call(features), rotation.call(features), jitter.call(features), character.call(features),
+            pattern.call(features), rotation.call(features), jitter.call(features) + offset, character.call(features),
             backgroundKind.call(scene), backgroundTint.call(scene), style.call(scene));
     }
+
+    /// <summary>Two 3×3 conv + batch-norm + ReLU layers, the first with <paramref name="stride"/>.</summary>
+    private static Sequential Stage(string name, int inChannels, int outChannels, int stride) => nn.Sequential(
+        ($"{name}_conv_a", nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false)),
+        ($"{name}_norm_a", nn.BatchNorm2d(outChannels)),
+        ($"{name}_act_a", nn.ReLU()),
+        ($"{name}_conv_b", nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false)),
+        ($"{name}_norm_b", nn.BatchNorm2d(outChannels)),
+        ($"{name}_act_b", nn.ReLU()));
 }

@@ -4,7 +4,8 @@ namespace NpEdit.Evaluator.Oracle;
 
 /// <summary>
 /// Raw head outputs of <see cref="SceneParserNet"/> for a batch of B images. Per-cell tensors are (B, 9, K) in
-/// <see cref="OracleLabels"/> order; global ones are (B, K). Rotation is (cos, sin) of order × angle;
+/// <see cref="OracleLabels"/> order; global ones are (B, K). Rotation is logits over
+/// <see cref="OracleLabels.RotationBins"/> 15° bins of order × angle;
 /// jitter is the object's offset in units of 15% of a cell.
 /// </summary>
 public sealed record SceneParserOutput(

@@ -5,13 +5,14 @@ namespace NpEdit.Evaluator.Oracle;
 
 /// <summary>
 /// Supervised labels for a batch of scenes, laid out like <see cref="SceneParserOutput"/>: class indices
-/// (<see cref="OracleLabels.Ignore"/> where an attribute does not apply) and regression targets with their masks.
+/// (<see cref="OracleLabels.Ignore"/> where an attribute does not apply; rotation as <see cref="OracleLabels.RotationBin"/>)
+/// and the jitter regression target with its mask.
 /// Built on the CPU in one pass over the scenes; <see cref="Build"/> counts what applies so that a loss never
 /// averages over an empty set.
 /// </summary>
 public sealed record SceneTargets(
     Tensor Occupancy, Tensor Shape, Tensor Color, Tensor Size, Tensor Pattern, Tensor Character,
-    Tensor Rotation, Tensor RotationMask, Tensor Jitter, Tensor JitterMask,
+    Tensor Rotation, Tensor Jitter, Tensor JitterMask,
     Tensor BackgroundKind, Tensor BackgroundTint, Tensor Style,
     int ObjectCount, int SignCount, int RotatedCount, int TintCount)
 {
@@ -20,8 +21,7 @@ public sealed record SceneTargets(
         int n = scenes.Count, cells = n * OracleLabels.Cells;
         var occupancy = new long[cells];
         long[] shape = Filled(cells), color = Filled(cells), size = Filled(cells), pattern = Filled(cells), character = Filled(cells);
-        var rotation = new float[cells * 2];
-        var rotationMask = new float[cells * 2];
+        long[] rotation = Filled(cells);
         var jitter = new float[cells * 2];
         var jitterMask = new float[cells * 2];
         var kind = new long[n];
@@ -45,11 +45,7 @@ public sealed record SceneTargets(
                 objects++;
                 int order = ShapeSymmetry.Order(o.Shape);
                 if (order == 0) continue;
-                // The visible angle lives on a circle of period 360/order; order × angle maps it onto the full circle.
-                double radians = order * o.Rotation * Math.PI / 180.0;
-                rotation[2 * i] = (float)Math.Cos(radians);
-                rotation[2 * i + 1] = (float)Math.Sin(radians);
-                rotationMask[2 * i] = rotationMask[2 * i + 1] = 1f;
+                rotation[i] = OracleLabels.RotationBin(order, o.Rotation);
                 rotated++;
             }
             if (scene.Sign is { } sign)
@@ -72,7 +68,7 @@ public sealed record SceneTargets(
         return new SceneTargets(
             tensor(occupancy, cellShape, device: device), tensor(shape, cellShape, device: device), tensor(color, cellShape, device: device),
             tensor(size, cellShape, device: device), tensor(pattern, cellShape, device: device), tensor(character, cellShape, device: device),
-            tensor(rotation, pairShape, device: device), tensor(rotationMask, pairShape, device: device),
+            tensor(rotation, cellShape, device: device),
             tensor(jitter, pairShape, device: device), tensor(jitterMask, pairShape, device: device),
             tensor(kind, device: device), tensor(tint, device: device), tensor(style, device: device),
             objects, signs, rotated, tints);

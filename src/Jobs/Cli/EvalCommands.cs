@@ -105,7 +105,7 @@ internal static class EvalCommands
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals (0 = none).", DefaultValueFactory = _ => 1000 };
         var limit = new Option<int?>("--limit") { Description = "Only the first N items (a smoke test)." };
         var critic = new Option<string?>("--critic") { Description = "Critic checkpoint (.safetensors or a Hugging Face LLaVA-OneVision folder) for --judge critic." };
-        var oracle = new Option<string?>("--oracle") { Description = "Oracle checkpoint ('npedit oracle train') for --judge oracle." };
+        var oracle = new Option<string?>("--oracle") { Description = "Oracle checkpoint ('npedit oracle train') for --judge oracle (default: the oracle bundled with the build)." };
         var device = DeviceOption();
         var command = new Command("judge",
             $"Judge edited images and store every judgment, the per-group means and the macro average with intervals. Endpoint judges use {VlmEndpoint.EndpointsVariable} " +
@@ -271,8 +271,7 @@ internal static class EvalCommands
 
         public IItemJudge Oracle(string? path, string device)
         {
-            if (path is null)
-                throw new ArgumentException("--judge oracle needs --oracle PATH (a scene parser from 'npedit oracle train').");
+            path = OracleCheckpoint.Resolve(path);
             var selection = TorchRuntime.Initialize(DeviceSpec.Parse(device));
             var parser = OracleCheckpoint.Load(path, selection.Device);
             _owned.Add(parser);

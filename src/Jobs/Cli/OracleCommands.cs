@@ -30,11 +30,12 @@ internal static class OracleCommands
         var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => new OracleTrainConfig().LearningRate };
         var seed = new Option<int>("--seed") { Description = "Seed of weight initialisation and noise augmentation.", DefaultValueFactory = _ => 0 };
         var evalScenes = new Option<int>("--eval-scenes") { Description = "Held-out scenes to measure accuracy on after training (0 skips it).", DefaultValueFactory = _ => 1000 };
+        var saveEvery = new Option<int>("--save-every") { Description = "Also write the weights every N steps (0: only at the end), so a long run that is stopped early still leaves a usable oracle.", DefaultValueFactory = _ => 0 };
         var device = DeviceOption();
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: NPEDIT_TORCH_THREADS, else all processors)." };
         var cmd = new Command("train", "Train the scene parser on renders from the oracle seed range (disjoint from corpora and the benchmark) and report held-out accuracy.")
         {
-            output, steps, batch, lr, seed, evalScenes, device, threads,
+            output, steps, batch, lr, seed, evalScenes, saveEvery, device, threads,
         };
         CliAction.Set(cmd, (p, ct) =>
         {
@@ -44,8 +45,12 @@ internal static class OracleCommands
             AnsiConsole.MarkupLine($"Training the oracle on {Markup.Escape(selection.Device.ToString())} ({torch.get_num_threads()} threads): {config.Steps} steps × {config.BatchSize} scenes at {config.Model.Resolution} px.");
             using var trainer = new OracleTrainer(config, selection.Device);
             var sums = new Dictionary<string, (double Sum, int Count)>();
+            int every = p.GetValue(saveEvery);
+            if (every < 0) throw new ArgumentException($"--save-every must be 0 or a positive number of steps (got {every}).");
             trainer.Run((step, m) =>
             {
+                if (every > 0 && step % every == 0 && step < config.Steps)
+                    trainer.Save(path, new OracleTrainingRecord(config, step, Math.Round(trainer.TrainSeconds, 1), torch.get_num_threads(), Machine(), null));
                 foreach (var (name, value) in m) sums[name] = (sums.GetValueOrDefault(name).Sum + value, sums.GetValueOrDefault(name).Count + 1);
                 if (step % 50 != 0 && step != config.Steps) return;
                 // Means since the last line: one batch's loss is too noisy to follow.
@@ -71,7 +76,7 @@ internal static class OracleCommands
 
     private static Command Check()
     {
-        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "Oracle weights (.safetensors) written by 'npedit oracle train'.", Required = true };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Oracle weights (.safetensors) written by 'npedit oracle train' (default: the oracle bundled with the build)." };
         var scenes = new Option<int>("--scenes") { Description = "Held-out scenes to parse.", DefaultValueFactory = _ => 1000 };
         var res = new Option<int?>("--res") { Description = "Render the scenes at this size (default: the oracle's resolution); other sizes are resized before parsing." };
         var refine = new Option<bool>("--refine") { Description = "Also check the network's reading by rendering alternatives (analysis by synthesis; slower)." };
@@ -80,7 +85,9 @@ internal static class OracleCommands
         CliAction.Set(cmd, (p, ct) =>
         {
             var selection = TorchRuntime.Initialize(DeviceSpec.Parse(p.GetValue(device)));
-            using var parser = OracleCheckpoint.Load(p.GetValue(checkpoint)!.FullName, selection.Device);
+            var path = OracleCheckpoint.Resolve(p.GetValue(checkpoint)?.FullName);
+            AnsiConsole.MarkupLine($"Oracle: {Markup.Escape(path)}");
+            using var parser = OracleCheckpoint.Load(path, selection.Device);
             PrintReport(OracleAccuracy.Measure(parser, p.GetValue(scenes), p.GetValue(res), refine: p.GetValue(refine)));
             return Task.FromResult(0);
         });

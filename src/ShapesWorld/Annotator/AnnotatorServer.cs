@@ -22,6 +22,7 @@ public sealed class AnnotatorServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly AnnotatorOptions _options;
     private readonly FaultInjector _faults;
+    private readonly DecodedImageCache _images = new();
     private long _requestCount;
 
     private AnnotatorServer(WebApplication app, AnnotatorOptions options)
@@ -103,7 +104,7 @@ public sealed class AnnotatorServer : IAsyncDisposable
         try
         {
             using var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
-            input = ChatRequestReader.Read(doc.RootElement, _options.Registry, _options.Parser);
+            input = ChatRequestReader.Read(doc.RootElement, _options.Registry, _options.Parser, _images);
         }
         catch (Exception ex) when (ex is JsonException or FormatException)
         {

@@ -13,7 +13,8 @@ public static class ChatRequestReader
 {
     public sealed record ChatInput(string Model, string Text, IReadOnlyList<AnnotatorImage> Images, int PromptTokens, bool Stream);
 
-    public static ChatInput Read(JsonElement body, SceneRegistry registry, IImageParser? parser = null)
+    /// <param name="decoded">Where recognised images are kept between requests (the server's); null decodes every time.</param>
+    public static ChatInput Read(JsonElement body, SceneRegistry registry, IImageParser? parser = null, DecodedImageCache? decoded = null)
     {
         if (!body.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
             throw new FormatException("The request has no 'messages' array.");
@@ -39,7 +40,7 @@ public static class ChatRequestReader
                 else if (type == "image_url" && part.TryGetProperty("image_url", out var iu))
                 {
                     string url = iu.ValueKind == JsonValueKind.String ? iu.GetString()! : iu.TryGetProperty("url", out var u) ? u.GetString() ?? "" : "";
-                    var image = ReadImage(url, registry, parser);
+                    var image = decoded is null ? ReadImage(url, registry, parser) : decoded.GetOrAdd(url, u => ReadImage(u, registry, parser));
                     images.Add(image);
                     tokens += ImageTokens(image);
                 }

@@ -6,9 +6,17 @@ namespace NpEdit.Trainer.Pretraining;
 
 /// <summary>
 /// A caption-agreement proxy for G_init until the ShapesWorld oracle exists: for each object a caption
-/// names, read the dominant named colour in the core of the object's place (a disk of half its radius
-/// around where the scene puts it) and check it is the named colour. Each pixel votes for the nearest
-/// palette colour; the most-voted colour is the reading.
+/// names ("red star top left"), look for the named colour where the caption puts the object. A compact
+/// caption names colour, shape and cell but not the jitter inside the cell, the size or the rotation, so
+/// the reading window is a small core disk (half the radius of the smallest object) slid over every place
+/// the scene sampler may put an object of that cell (its centre ± 15% of a cell); each pixel of the disk
+/// votes for the nearest palette colour, and the object agrees when at some place the named colour wins.
+/// <para>
+/// Checked against renders: true renders of the same captions with other jitter, size and rotation score
+/// about 100%, another scene's render about chance (tests in CaptionAgreementFacts). Reading only at the
+/// held-out scene's own jittered place instead scored 73% on those same-caption renders, because a model
+/// cannot know the jitter the caption does not name.
+/// </para>
 /// <para>
 /// The proxy cannot read every object even on the true render (outlined objects have a background-coloured
 /// core, small patterned ones blur at 32 px), so it only scores objects it reads correctly on the true
@@ -47,23 +55,43 @@ public static class CaptionAgreement
             foreach (var o in scenes[i].Objects)
             {
                 objects++;
-                if (DominantColor(truthRgb, i, size, o) != o.Color)
+                if (!ShowsNamedColor(truthRgb, i, size, o))
                     continue;
                 readable++;
-                if (DominantColor(generatedRgb, i, size, o) == o.Color)
+                if (ShowsNamedColor(generatedRgb, i, size, o))
                     agreeing++;
             }
         }
         return new Result(objects, readable, agreeing);
     }
 
-    /// <summary>The most-voted named colour among the pixels of the core disk of <paramref name="o"/> in image <paramref name="image"/>.</summary>
-    public static NamedColor DominantColor(byte[] rgb, int image, int size, SceneObject o)
+    /// <summary>Largest jitter of an object centre from its cell centre as a fraction of the image (15% of a third; <c>SceneSampler</c>).</summary>
+    const double MaxJitter = 0.15 / 3;
+
+    /// <summary>
+    /// True when the named colour of <paramref name="o"/> is the most-voted colour of the reading disk at some
+    /// place the caption allows in image <paramref name="image"/>: centres on a half-pixel lattice within
+    /// <see cref="MaxJitter"/> of the cell centre.
+    /// </summary>
+    public static bool ShowsNamedColor(byte[] rgb, int image, int size, SceneObject o)
     {
-        var (cx, cy) = SceneLayout.ObjectCenter(o);
-        var radius = Math.Max(0.75, 0.5 * SceneLayout.Radius(o.Size) * size);
+        var (cx, cy) = SceneLayout.CellCenter(o.Cell);
+        // The caption names no size, so read a disk that fits inside the smallest object's core.
+        var radius = Math.Max(0.75, 0.5 * SceneLayout.Radius(SizeClass.Small) * size);
+        var steps = (int)Math.Floor(2 * MaxJitter * size);
+        for (var i = -steps; i <= steps; i++)
+        for (var j = -steps; j <= steps; j++)
+        {
+            if (DominantColor(rgb, image, size, cx * size + 0.5 * j, cy * size + 0.5 * i, radius) == o.Color)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The most-voted named colour among the pixels whose centres lie within <paramref name="radius"/> of (<paramref name="x0"/>, <paramref name="y0"/>) pixels.</summary>
+    public static NamedColor DominantColor(byte[] rgb, int image, int size, double x0, double y0, double radius)
+    {
         var votes = new int[Enum.GetValues<NamedColor>().Length];
-        var (x0, y0) = (cx * size, cy * size);
         for (var y = Math.Max(0, (int)(y0 - radius)); y <= Math.Min(size - 1, (int)(y0 + radius)); y++)
         for (var x = Math.Max(0, (int)(x0 - radius)); x <= Math.Min(size - 1, (int)(x0 + radius)); x++)
         {

@@ -15,12 +15,14 @@ namespace NpEdit.Trainer.Pretraining;
 public sealed class ShapesImageSet : IDisposable
 {
     readonly Tensor images;
+    readonly Tensor? weights;
     readonly Scene[] scenes;
     readonly string[][] captions;
 
-    ShapesImageSet(Tensor images, Scene[] scenes, string[][] captions)
+    ShapesImageSet(Tensor images, Tensor? weights, Scene[] scenes, string[][] captions)
     {
         this.images = images;
+        this.weights = weights;
         this.scenes = scenes;
         this.captions = captions;
     }
@@ -34,6 +36,9 @@ public sealed class ShapesImageSet : IDisposable
     /// <summary>(N, 3, S, S) float32 in [−1, 1] on the CPU.</summary>
     public Tensor Images => images;
 
+    /// <summary>(N, 1, S, S) per-pixel loss weights (<see cref="ObjectWeights"/>), or null when the set has none.</summary>
+    public Tensor? Weights => weights;
+
     /// <summary>The scene of each image.</summary>
     public IReadOnlyList<Scene> Scenes => scenes;
 
@@ -42,7 +47,8 @@ public sealed class ShapesImageSet : IDisposable
 
     /// <summary>
     /// Loads the rows of the corpus in <paramref name="directory"/> that pass <paramref name="data"/>'s filters,
-    /// resized (area average) to <paramref name="resolution"/> when the corpus has another size.
+    /// resized (area average) to <paramref name="resolution"/> when the corpus has another size, with
+    /// object-emphasising loss weights when <see cref="T2IDataSection.ObjectWeight"/> is positive.
     /// </summary>
     public static async Task<ShapesImageSet> LoadAsync(string directory, int resolution, T2IDataSection data, CancellationToken ct = default)
     {
@@ -65,7 +71,7 @@ public sealed class ShapesImageSet : IDisposable
         if (scenes.Count == 0)
             throw new InvalidDataException(
                 $"No row of {directory} passes the data filters (max_objects {data.MaxObjects}, flat_only {data.FlatOnly}); relax them or use a larger corpus.");
-        return new ShapesImageSet(ToTensor(pixels, manifest.Resolution, resolution), [.. scenes], [.. captions]);
+        return new ShapesImageSet(ToTensor(pixels, manifest.Resolution, resolution), WeightTensor(scenes, resolution, data.ObjectWeight), [.. scenes], [.. captions]);
     }
 
     /// <summary>Renders <paramref name="scenes"/> at <paramref name="resolution"/> (held-out evaluation scenes).</summary>
@@ -73,7 +79,7 @@ public sealed class ShapesImageSet : IDisposable
     {
         var pixels = scenes.Select(s => Renderer.Render(s, resolution)).ToList();
         var captions = scenes.Select(s => new[] { CompactCaption.Describe(s) }).ToArray();
-        return new ShapesImageSet(ToTensor(pixels, resolution, resolution), [.. scenes], captions);
+        return new ShapesImageSet(ToTensor(pixels, resolution, resolution), null, [.. scenes], captions);
     }
 
     /// <summary>True when <paramref name="scene"/> passes the object-count and style filters.</summary>
@@ -102,7 +108,19 @@ public sealed class ShapesImageSet : IDisposable
         var picks = rand(batchSize, generator: generator, device: device).cpu().data<float>().ToArray();
         var ids = index.data<long>().ToArray();
         var batch = images.index_select(0, index).MoveToOuterDisposeScope();                    // (B, 3, S, S)
-        return new ImageCaptionBatch(batch, ids.Select((id, i) => Caption((int)id, kind, picks[i])).ToArray());
+        var batchWeights = weights?.index_select(0, index).MoveToOuterDisposeScope();          // (B, 1, S, S)
+        return new ImageCaptionBatch(batch, ids.Select((id, i) => Caption((int)id, kind, picks[i])).ToArray(), batchWeights);
+    }
+
+    /// <summary>(N, 1, S, S) object weights of <paramref name="scenes"/>, or null when λ = 0 (the plain loss).</summary>
+    static Tensor? WeightTensor(IReadOnlyList<Scene> scenes, int size, double objectWeight)
+    {
+        if (objectWeight == 0)
+            return null;
+        var flat = new float[scenes.Count * size * size];
+        for (var i = 0; i < scenes.Count; i++)
+            ObjectWeights.Map(scenes[i], size, objectWeight).CopyTo(flat, i * size * size);
+        return tensor(flat, [scenes.Count, 1, size, size]);
     }
 
     static Tensor ToTensor(IReadOnlyList<byte[]> rgb, int source, int target)
@@ -118,5 +136,9 @@ public sealed class ShapesImageSet : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => images.Dispose();
+    public void Dispose()
+    {
+        images.Dispose();
+        weights?.Dispose();
+    }
 }

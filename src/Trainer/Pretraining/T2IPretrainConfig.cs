@@ -20,6 +20,13 @@ public sealed record T2IPretrainConfig
     /// <summary>Linear warm-up steps to the peak learning rate, constant after.</summary>
     public int WarmupSteps { get; init; } = 100;
 
+    /// <summary>
+    /// Where the learning rate ends as a fraction of the peak: after the warm-up it follows a half cosine
+    /// from the peak down to this fraction at <see cref="Steps"/> (1 keeps it constant). Short runs gain from
+    /// annealing: the last steps average out the gradient noise of batch 16.
+    /// </summary>
+    public double FinalLearningRateFraction { get; init; } = 1.0;
+
     /// <summary>AdamW β1.</summary>
     public double Beta1 { get; init; } = 0.9;
 
@@ -58,6 +65,8 @@ public sealed record T2IPretrainConfig
             throw new ArgumentException($"Steps ({Steps}) and WarmupSteps ({WarmupSteps}) must not be negative.");
         if (LearningRate <= 0 || GradClip <= 0 || LogitNormalStd <= 0)
             throw new ArgumentException($"LearningRate ({LearningRate}), GradClip ({GradClip}) and LogitNormalStd ({LogitNormalStd}) must be positive.");
+        if (FinalLearningRateFraction is < 0 or > 1)
+            throw new ArgumentException($"FinalLearningRateFraction {FinalLearningRateFraction} must lie in [0, 1].");
         if (EmaDecay is < 0 or >= 1)
             throw new ArgumentException($"EmaDecay {EmaDecay} must lie in [0, 1).");
         if (CaptionDropout is < 0 or > 1)

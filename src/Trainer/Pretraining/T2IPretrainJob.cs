@@ -131,7 +131,7 @@ public sealed class T2IPretrainJob(NpgsqlDataSource dataSource)
             clock.Start();
             var batch = data.Sample(config.Data.BatchSize, config.Data.Caption, trainer.Generator);
             IReadOnlyDictionary<string, double> step;
-            using (batch.Images)
+            using (batch)
                 step = trainer.TrainStep(batch);
             clock.Stop();
             var now = DateTime.UtcNow;

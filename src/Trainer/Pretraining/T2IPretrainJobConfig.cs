@@ -21,6 +21,7 @@ public sealed record T2IPretrainJobConfig : IValidatedConfig
     public int Steps { get; init; } = Defaults.Steps;
     public double LearningRate { get; init; } = Defaults.LearningRate;
     public int WarmupSteps { get; init; } = Defaults.WarmupSteps;
+    public double FinalLearningRateFraction { get; init; } = Defaults.FinalLearningRateFraction;
     public double Beta1 { get; init; } = Defaults.Beta1;
     public double Beta2 { get; init; } = Defaults.Beta2;
     public double WeightDecay { get; init; } = Defaults.WeightDecay;
@@ -47,6 +48,7 @@ public sealed record T2IPretrainJobConfig : IValidatedConfig
         Steps = Steps,
         LearningRate = LearningRate,
         WarmupSteps = WarmupSteps,
+        FinalLearningRateFraction = FinalLearningRateFraction,
         Beta1 = Beta1,
         Beta2 = Beta2,
         WeightDecay = WeightDecay,
@@ -66,6 +68,8 @@ public sealed record T2IPretrainJobConfig : IValidatedConfig
             yield return $"steps must be at least 1 (got {Steps})";
         if (LearningRate <= 0 || GradClip <= 0 || LogitNormalStd <= 0)
             yield return "learning_rate, grad_clip and logit_normal_std must be positive";
+        if (FinalLearningRateFraction is < 0 or > 1)
+            yield return $"final_learning_rate_fraction must be in [0, 1] (got {FinalLearningRateFraction})";
         if (WarmupSteps < 0)
             yield return $"warmup_steps must not be negative (got {WarmupSteps})";
         if (CaptionDropout is < 0 or > 1)
@@ -78,6 +82,8 @@ public sealed record T2IPretrainJobConfig : IValidatedConfig
             yield return "data.count and data.batch_size must be at least 1";
         if (Data.MaxObjects is < 1 or > 5)
             yield return $"data.max_objects must be 1 to 5 (got {Data.MaxObjects})";
+        if (Data.ObjectWeight < 0)
+            yield return $"data.object_weight must not be negative (got {Data.ObjectWeight})";
         if (Data.Corpus is not null && !Directory.Exists(Data.Corpus))
             yield return $"data.corpus '{Data.Corpus}' is not a folder; write one with 'npedit world corpus --out DIR' or leave it unset to build one";
         if (Eval.Prompts < 1 || Eval.GridPrompts < 1 || Eval.SampleSteps < 1 || Eval.Every < 0)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NpEdit.Trainer.Losses;
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Models.Text;
 using NpEdit.Trainer.Sampling;
@@ -131,7 +132,9 @@ public sealed class T2IPretrainer : IDisposable
         var noise = randn(x.shape, device: device, generator: generator);                    // ε
         var xt = FlowMatching.Interpolate(x, noise, t);                                       // x_t = (1−t)·x + t·ε
         var v = dit.call(xt, t, c.Tokens, c.Mask, null);                                      // v_θ(x_t, t, c)
-        var loss = nn.functional.mse_loss(v, FlowMatching.Velocity(x, noise));                // ‖v_θ − (ε − x)‖²
+        var loss = batch.Weights is null
+            ? nn.functional.mse_loss(v, FlowMatching.Velocity(x, noise))                       // ‖v_θ − (ε − x)‖²
+            : WeightedFlowMatchingLoss.Compute(v, x, noise, batch.Weights.to(float32, device)); // object pixels weighed 1 + λ
 
         optimizer.zero_grad();
         loss.backward();
@@ -153,9 +156,20 @@ public sealed class T2IPretrainer : IDisposable
         };
     }
 
-    /// <summary>Linear warm-up to the peak learning rate, constant after; a function of the step so a resume needs no scheduler state.</summary>
-    public double LearningRateAt(long step) =>
-        config.LearningRate * Math.Min(1.0, (step + 1.0) / Math.Max(1, config.WarmupSteps));
+    /// <summary>
+    /// Linear warm-up to the peak learning rate, then a half cosine down to
+    /// <see cref="T2IPretrainConfig.FinalLearningRateFraction"/> of it at the last step (constant when that is 1);
+    /// a function of the step so a resume needs no scheduler state.
+    /// </summary>
+    public double LearningRateAt(long step)
+    {
+        var warmup = Math.Max(1, config.WarmupSteps);
+        if (step + 1 < warmup)
+            return config.LearningRate * (step + 1.0) / warmup;
+        var progress = Math.Clamp((step + 1.0 - warmup) / Math.Max(1, config.Steps - warmup), 0, 1);
+        var floor = config.FinalLearningRateFraction;
+        return config.LearningRate * (floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress)));
+    }
 
     /// <summary>
     /// Samples images for <paramref name="captions"/> with the Euler sampler and CFG against

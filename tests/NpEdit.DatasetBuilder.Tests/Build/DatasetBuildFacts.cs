@@ -124,6 +124,9 @@ public sealed class DatasetBuildFacts(TestDatabase db, ShapesCorpus corpus) : IC
         await using var conn = await db.DataSource.OpenConnectionAsync();
         var cached = (await conn.QueryAsync<string>("SELECT request_hash FROM npedit.vlm_replies")).ToHashSet();
         var sentBefore = server.RequestCount;
+        // Every reply received before the cancel was stored before the build returned: nothing lands later.
+        await Task.Delay(200);
+        Assert.Equal(cached.Count, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM npedit.vlm_replies"));
 
         using var resumed = new DatasetBuild(db.DataSource);
         Assert.Equal(id, await resumed.PrepareAsync(config));

@@ -68,26 +68,51 @@ public class LoaderFacts : IDisposable
     public async Task ImgEdit_reads_basic_edit_json_and_finds_images_in_singleturn()
     {
         var root = Path.Combine(_dir.Path, "imgedit");
-        Directory.CreateDirectory(Path.Combine(root, "singleturn", "animal"));
+        foreach (var folder in new[] { "animal", "daily object", "for_add", Path.Combine("compose", "human") })
+            Directory.CreateDirectory(Path.Combine(root, "singleturn", folder));
         await File.WriteAllBytesAsync(Path.Combine(root, "singleturn", "animal", "000342021.jpg"), Fixtures.Png(40));
-        await File.WriteAllBytesAsync(Path.Combine(root, "singleturn", "animal", "000342022.jpg"), Fixtures.Png(50));
+        await File.WriteAllBytesAsync(Path.Combine(root, "singleturn", "daily object", "000276684.jpg"), Fixtures.Png(50));
+        await File.WriteAllBytesAsync(Path.Combine(root, "singleturn", "for_add", "000236569.jpg"), Fixtures.Png(60));
+        await File.WriteAllBytesAsync(Path.Combine(root, "singleturn", "compose", "human", "14.jpg"), Fixtures.Png(70));
+        // Entries as the repository's Benchmark/Basic/basic_edit.json has them: sparse numeric keys, "alter" for Adjust,
+        // ids with a space in the folder name and nested compose folders.
         await File.WriteAllTextAsync(Path.Combine(root, ImgEditBenchLoader.JsonFile), """
             {
-              "1": {"id": "animal/000342021.jpg", "prompt": "Add a hat to the cat.", "edit_type": "add"},
-              "2": {"id": "animal/000342022.jpg", "prompt": "Remove the dog.", "edit_type": "remove"}
+                "1082": {
+                    "id": "animal/000342021.jpg",
+                    "prompt": "Change the tortoise's shell texture to a smooth surface.",
+                    "edit_type": "alter"
+                },
+                "628": {
+                    "id": "daily object/000276684.jpg",
+                    "prompt": "Replace the giant boot in the image with a large coffee mug.",
+                    "edit_type": "replace"
+                },
+                "97": {
+                    "id": "for_add/000236569.jpg",
+                    "prompt": "Add an elegant chandelier in the center of the ceiling.",
+                    "edit_type": "add"
+                },
+                "1149": {
+                    "id": "compose/human/14.jpg",
+                    "prompt": "Remove the gift box in the air held by the woman on the right, and adjust the lighting to brighten the scene.",
+                    "edit_type": "compose"
+                }
             }
             """);
 
         var bench = await ImgEditBenchLoader.LoadAsync(root);
 
-        Assert.Equal(["add", "remove"], bench.Items.Select(i => i.Group));
-        Assert.Equal("Remove the dog.", bench.Items[1].Instruction);
+        Assert.Equal(["adjust", "replace", "add", "compose"], bench.Items.Select(i => i.Group));
+        Assert.Equal(["1082", "628", "97", "1149"], bench.Items.Select(i => i.Key));
+        Assert.Equal("Replace the giant boot in the image with a large coffee mug.", bench.Items[1].Instruction);
         Assert.Equal(Fixtures.Png(50), bench.Items[1].LoadSource());
+        Assert.Equal(Fixtures.Png(70), bench.Items[3].LoadSource());
         Assert.Contains("737", Assert.Single(bench.Warnings));
 
-        File.Delete(Path.Combine(root, "singleturn", "animal", "000342022.jpg"));
+        File.Delete(Path.Combine(root, "singleturn", "daily object", "000276684.jpg"));
         var e = await Assert.ThrowsAsync<BenchmarkFilesMissingException>(() => ImgEditBenchLoader.LoadAsync(root));
-        Assert.Contains("animal/000342022.jpg", e.Message);
+        Assert.Contains("daily object/000276684.jpg", e.Message);
         Assert.Contains("Benchmark.tar", e.Message);
     }
 

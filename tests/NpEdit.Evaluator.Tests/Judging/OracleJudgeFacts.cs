@@ -31,7 +31,7 @@ public class OracleJudgeFacts(TestDatabase db) : IClassFixture<TestDatabase>, ID
         var set = await ShapesBench.WriteAsync(_dir.Path, new BenchOptions { ItemsPerType = 1 });
         var bench = await ShapesWorldBenchLoader.LoadAsync(set.Directory);
         bench = bench with { Items = bench.Items.Where(i => i.Group is "color" or "remove" or "add").ToArray() };
-        using var parser = new SceneParser(new SceneParserNet(new OracleConfig { Channels = [4, 8, 8], Hidden = 16 }));
+        using var parser = new SceneParser(new SceneParserNet(new OracleConfig { Channels = [4, 8, 8, 8], Hidden = 16 }));
         var judge = new OracleJudge(new ShapesBenchScorer(parser), "untrained");
         var store = new EvalStore(db.DataSource);
         var runner = new EvalRunner(store);
@@ -64,7 +64,7 @@ public class OracleJudgeFacts(TestDatabase db) : IClassFixture<TestDatabase>, ID
     public async Task Items_without_ground_truth_are_failures_not_scores()
     {
         OracleTestEnvironment.InitializeTorch();
-        using var parser = new SceneParser(new SceneParserNet(new OracleConfig { Channels = [4, 8, 8], Hidden = 16 }));
+        using var parser = new SceneParser(new SceneParserNet(new OracleConfig { Channels = [4, 8, 8, 8], Hidden = 16 }));
         var judge = new OracleJudge(new ShapesBenchScorer(parser), "untrained");
         var item = new EvalItem("a1", "color_alter", "make it red", () => []);
         var outcome = await judge.JudgeAsync(new JudgeInput(item, [], []), 0, CancellationToken.None);

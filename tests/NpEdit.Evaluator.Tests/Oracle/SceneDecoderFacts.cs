@@ -18,7 +18,7 @@ public class SceneDecoderFacts
         var t = SceneTargets.Build(scenes, CPU);
         var perfect = new SceneParserOutput(
             OneHot(t.Occupancy, OracleLabels.Occupants), OneHot(t.Shape, OracleLabels.Shapes), OneHot(t.Color, OracleLabels.Colors),
-            OneHot(t.Size, OracleLabels.Sizes), OneHot(t.Pattern, OracleLabels.Patterns), t.Rotation, t.Jitter,
+            OneHot(t.Size, OracleLabels.Sizes), OneHot(t.Pattern, OracleLabels.Patterns), OneHot(t.Rotation, OracleLabels.RotationBins), t.Jitter,
             OneHot(t.Character, OracleLabels.Characters), OneHot(t.BackgroundKind, OracleLabels.BackgroundKinds),
             OneHot(t.BackgroundTint, OracleLabels.Colors), OneHot(t.Style, OracleLabels.Styles));
 

@@ -54,6 +54,60 @@ public class CriticPretrainerFacts
         Assert.True(after["heldout/accuracy/identity"] >= 0.95, $"identity {before["heldout/accuracy/identity"]:P0} → {after["heldout/accuracy/identity"]:P0}");
     }
 
+    /// <summary>
+    /// The auxiliary stages on real ShapesWorld questions: a tiny critic with the ShapesWorld vocabulary learns to
+    /// read scene labels off its image tokens and to say the object or instruction the images show.
+    /// </summary>
+    [Fact]
+    public void SceneLabelAndCaptionLosses_Fall_InAShortRun()
+    {
+        var tokenizer = new CriticWordTokenizer(ShapesCriticVocabulary.Words);
+        var critic = TinyCritics.Config() with
+        {
+            Model = TinyCritics.Model() with
+            {
+                VisionConfig = TinyCritics.Model().VisionConfig with { ImageSize = 32, PatchSize = 8 },
+                TextConfig = TinyCritics.Model().TextConfig with { VocabSize = tokenizer.VocabularySize },
+                ImageTokenIndex = tokenizer.ImageTokenId,
+            },
+            Words = [.. tokenizer.Words],
+            YesTokenId = tokenizer.TokenId("Yes"),
+            NoTokenId = tokenizer.TokenId("No"),
+        };
+        var config = new CriticPretrainConfig { Steps = 30, BatchSize = 9, LearningRate = 5e-3, WarmupSteps = 3, Seed = 1 };
+        using var trainer = new CriticPretrainer(config, critic);
+        var batches = ShapesCriticData.Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize).Take(config.Steps).ToArray();
+        var steps = batches.Select(trainer.TrainStep).ToArray();
+
+        double Mean(IEnumerable<IReadOnlyDictionary<string, double>> part, string key) => part.Average(s => s[key]);
+        var (sceneBefore, sceneAfter) = (Mean(steps.Take(5), "loss/scene_labels"), Mean(steps.TakeLast(5), "loss/scene_labels"));
+        var (captionBefore, captionAfter) = (Mean(steps.Take(5), "loss/caption"), Mean(steps.TakeLast(5), "loss/caption"));
+        Assert.True(sceneAfter < 0.6 * sceneBefore, $"scene-label loss {sceneBefore:F2} → {sceneAfter:F2}");
+        Assert.True(captionAfter < 0.85 * captionBefore, $"caption loss {captionBefore:F2} → {captionAfter:F2}");
+        Assert.All(steps, s => Assert.True(double.IsFinite(s["loss"]) && s["skipped"] == 0));
+    }
+
+    /// <summary>
+    /// One- and two-image questions are scored in separate passes; each accuracy must still be credited to its own
+    /// question. Scoring a mixed batch must give every family the accuracy it gets when scored alone.
+    /// </summary>
+    [Fact]
+    public void Evaluate_CreditsEachFamily_WithItsOwnAnswers_InAMixedBatch()
+    {
+        using var trainer = new CriticPretrainer(new CriticPretrainConfig { Steps = 1, BatchSize = 4 }, TinyCritics.Config());
+        trainer.TrainStep(Enumerable.Range(0, 4).Select(Synthetic).ToArray());
+        // Every presence answer Yes and every identity answer No, interleaved: crediting a row's result to its
+        // neighbour would move the two families' accuracies towards each other.
+        var mixed = Enumerable.Range(500, 400).Select(Synthetic)
+            .Where(e => e.AnswerIsYes == (e.Family == CriticExample.Presence)).Take(60).ToArray();
+        var together = trainer.Evaluate(mixed, chunk: 60);
+        foreach (var family in mixed.GroupBy(e => e.Family))
+        {
+            var alone = trainer.Evaluate(family.ToArray());
+            Assert.Equal(alone["heldout/accuracy"], together[$"heldout/accuracy/{family.Key}"], 6);
+        }
+    }
+
     [Fact]
     public void Save_WritesACheckpointThatLoadsAsAFrozenCritic_WithItsStep()
     {

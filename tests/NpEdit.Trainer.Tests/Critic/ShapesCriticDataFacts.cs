@@ -74,6 +74,30 @@ public class ShapesCriticDataFacts
     }
 
     [Fact]
+    public void GroundedText_IsTheShownPartOfTheQuestion_ExactlyWhenTheCandidateShowsIt()
+    {
+        Assert.All(Examples, e =>
+        {
+            var shown = (e.Family, e.Kind) switch
+            {
+                (CriticExample.Presence, CandidateKind.Present) => true,
+                (CriticExample.Edit, CandidateKind.Correct or CandidateKind.Noisy or CandidateKind.Blurred) => true,
+                (CriticExample.Identity, CandidateKind.Correct or CandidateKind.Noisy or CandidateKind.Blurred) => true,
+                _ => false,
+            };
+            Assert.Equal(shown, e.GroundedText is not null);
+            if (e.GroundedText is { } text)
+                Assert.Contains(text, e.Question, StringComparison.Ordinal);
+            Assert.NotNull(e.CandidateScene);
+            Assert.Equal(e.Reference is not null, e.ReferenceScene is not null);
+        });
+        // The scenes are what was rendered (degradations aside).
+        var clean = Examples.First(e => e.Kind == CandidateKind.Correct);
+        Assert.Equal(NpEdit.ShapesWorld.Rendering.Renderer.Render(clean.CandidateScene!, ShapesCriticData.ImageSize), clean.Candidate);
+        Assert.Equal(NpEdit.ShapesWorld.Rendering.Renderer.Render(clean.ReferenceScene!, ShapesCriticData.ImageSize), clean.Reference);
+    }
+
+    [Fact]
     public void Vocabulary_CoversTheQuestions()
     {
         var tokenizer = new CriticWordTokenizer(ShapesCriticVocabulary.Words);

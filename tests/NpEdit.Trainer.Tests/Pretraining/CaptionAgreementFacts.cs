@@ -20,7 +20,32 @@ public sealed class CaptionAgreementFacts
 
         Assert.Equal(scenes.Sum(s => s.Objects.Count), result.Objects);
         Assert.Equal(1.0, result.Agreement);
-        Assert.True(result.ReadableShare > 0.6, $"the proxy reads only {result.ReadableShare:P0} of objects on true 32 px renders");
+        Assert.True(result.ReadableShare > 0.85, $"the proxy reads only {result.ReadableShare:P0} of objects on true 32 px renders");
+    }
+
+    [Fact]
+    public void Score_IsNearlyPerfect_ForOtherRendersOfTheSameCaptions()
+    {
+        // A compact caption does not name the jitter, size or rotation: renders that differ only there match it.
+        var scenes = T2IPretrainJob.EvaluationScenes(Simple, 64);
+        var random = new Random(5);
+        var redrawn = scenes.Select(s => s with
+        {
+            Objects = s.Objects.Select(o => o with
+            {
+                JitterX = random.Next(-15, 16),
+                JitterY = random.Next(-15, 16),
+                Size = (SizeClass)random.Next(3),
+                Rotation = 15 * random.Next(24),
+            }).ToList(),
+        }).ToList();
+        using var truth = ShapesImageSet.Render(scenes, 32);
+        using var sameCaptions = ShapesImageSet.Render(redrawn, 32);
+
+        var result = CaptionAgreement.Score(scenes, truth.Images, sameCaptions.Images);
+
+        Assert.True(result.Agreement > 0.9, $"agreement {result.Agreement:P0} for renders of the same captions");
+        Assert.True(result.ReadableShare > 0.85, $"the proxy reads only {result.ReadableShare:P0} of objects on true 32 px renders");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Pretraining;
+using NpEdit.Trainer.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,6 +36,71 @@ public sealed class T2IPretrainerFacts : IDisposable
         Assert.Equal(20, trainer.Step);
         Assert.True(losses.TakeLast(5).Average() < 0.7 * losses.Take(5).Average(),
             $"loss {string.Join(", ", losses.Select(l => l.ToString("F3")))}");
+    }
+
+    [Fact]
+    public void TrainStep_WithWeightsOfOne_TakesTheSameStepAsThePlainLoss()
+    {
+        using var images = TinyModels.Squares(4, 16);
+        using var unit = ones(4, 1, 16, 16);
+        torch.manual_seed(5);
+        using var plain = new T2IPretrainer(Tiny(3), TinyModels.Vocabulary);
+        torch.manual_seed(5);
+        using var weighted = new T2IPretrainer(Tiny(3), TinyModels.Vocabulary);
+
+        var plainLosses = Enumerable.Range(0, 3).Select(_ => plain.TrainStep(new ImageCaptionBatch(images, TinyModels.Captions(4)))["loss"]).ToArray();
+        var weightedLosses = Enumerable.Range(0, 3).Select(_ => weighted.TrainStep(new ImageCaptionBatch(images, TinyModels.Captions(4), unit))["loss"]).ToArray();
+
+        Assert.Equal(plainLosses[0], weightedLosses[0], 5);
+        Assert.Equal(plainLosses[2], weightedLosses[2], 4);
+    }
+
+    [Fact]
+    public void TrainStep_WithObjectWeights_LowersTheLossWhereTheWeightsAre()
+    {
+        // Weighting the top-left quarter makes training fit it first: its error falls more than with the plain loss.
+        using var images = TinyModels.Squares(4, 16);
+        using var corner = ones(4, 1, 16, 16);
+        corner[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, 8), TensorIndex.Slice(0, 8)] = tensor(20f);
+        using var noiseGenerator = new torch.Generator(3);
+        using var probeNoise = randn(4, 3, 16, 16, generator: noiseGenerator);
+
+        double CornerError(bool weightedLoss)
+        {
+            torch.manual_seed(5);
+            using var trainer = new T2IPretrainer(Tiny(30) with { EmaDecay = 0 }, TinyModels.Vocabulary);
+            trainer.Run(Enumerable.Repeat(new ImageCaptionBatch(images, TinyModels.Captions(4), weightedLoss ? corner : null), 30), (_, _) => { });
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var t = full(4, 0.5f);
+            var c = trainer.TextEncoder.Encode(TinyModels.Captions(4), CPU);
+            var xt = FlowMatching.Interpolate(images, probeNoise, t);
+            var error = (trainer.Model.call(xt, t, c.Tokens, c.Mask, null) - FlowMatching.Velocity(images, probeNoise)).square();
+            return error[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, 8), TensorIndex.Slice(0, 8)].mean().item<float>();
+        }
+
+        Assert.True(CornerError(weightedLoss: true) < CornerError(weightedLoss: false));
+    }
+
+    [Fact]
+    public void LearningRateAt_WarmsUpThenAnnealsToTheFinalFraction()
+    {
+        using var trainer = new T2IPretrainer(Tiny(100) with { LearningRate = 1e-3, WarmupSteps = 10, FinalLearningRateFraction = 0.1 }, TinyModels.Vocabulary);
+
+        Assert.Equal(1e-4, trainer.LearningRateAt(0), 12);
+        Assert.Equal(1e-3, trainer.LearningRateAt(9), 12);
+        Assert.Equal(1e-4, trainer.LearningRateAt(99), 12);
+        Assert.Equal(0.55e-3, trainer.LearningRateAt(54), 12);           // half way through the cosine
+        var after = Enumerable.Range(9, 91).Select(s => trainer.LearningRateAt(s)).ToArray();
+        Assert.True(after.Zip(after.Skip(1)).All(p => p.Second <= p.First));
+    }
+
+    [Fact]
+    public void LearningRateAt_StaysAtThePeak_WhenTheFinalFractionIsOne()
+    {
+        using var trainer = new T2IPretrainer(Tiny(100) with { LearningRate = 1e-3, WarmupSteps = 10 }, TinyModels.Vocabulary);
+
+        Assert.All(Enumerable.Range(9, 91), s => Assert.Equal(1e-3, trainer.LearningRateAt(s), 12));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace NpEdit.Jobs.Pipeline.Stages;
 
 /// <summary>
 /// Trains the ShapesWorld oracle (the scene parser that scores benchmark outputs; never used in training) for a
-/// <c>pretrain-oracle</c> run whose config is an <see cref="OracleTrainConfig"/>, and writes it to <see cref="PipelinePaths.Oracle"/>.
+/// <c>pretrain-oracle</c> run whose config is an <see cref="OracleTrainConfig"/>, and writes it to <see cref="PipelinePaths.OracleTrained"/>.
 /// </summary>
 public static class OracleStage
 {
@@ -24,7 +24,7 @@ public static class OracleStage
         trainer.Run((_, _) => { }, ct);
         using var parser = new SceneParser(trainer.Network, device);
         var accuracy = OracleAccuracy.Measure(parser, 300);
-        var path = PipelinePaths.Oracle;
+        var path = PipelinePaths.OracleTrained;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         trainer.Save(path, new OracleTrainingRecord(config, trainer.Step, Math.Round(trainer.TrainSeconds, 1), torch.get_num_threads(), Environment.MachineName, accuracy));
         return Task.CompletedTask;

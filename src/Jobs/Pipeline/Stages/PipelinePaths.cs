@@ -1,6 +1,7 @@
 using NpEdit.Core.Config.Training;
 using NpEdit.Core.Database;
 using NpEdit.Core.Tracking;
+using NpEdit.Evaluator.Oracle;
 
 namespace NpEdit.Jobs.Pipeline.Stages;
 
@@ -17,7 +18,15 @@ public static class PipelinePaths
     /// <summary>ShapesWorld-Bench v1, written once under the state folder.</summary>
     public static string BenchRoot => Path.Combine(ProjectPaths.StateDirectory(), "bench");
 
+    /// <summary>
+    /// The oracle the pipeline scores with: NPEDIT_ORACLE when set, else one trained into the state folder, else the
+    /// oracle bundled with the build (<see cref="OracleCheckpoint.BundledPath"/>), else where a training run would put it.
+    /// </summary>
     public static string Oracle =>
+        new[] { OracleTrained, OracleCheckpoint.BundledPath }.FirstOrDefault(File.Exists) ?? OracleTrained;
+
+    /// <summary>Where a <c>pretrain-oracle</c> run writes its weights: NPEDIT_ORACLE, else the state folder (never the bundled file).</summary>
+    public static string OracleTrained =>
         Environment.GetEnvironmentVariable(OracleVariable) is { Length: > 0 } path
             ? Path.GetFullPath(path)
             : Path.Combine(ProjectPaths.StateDirectory(), "oracle", "shapesworld-oracle.safetensors");

@@ -1,3 +1,5 @@
+using NpEdit.ShapesWorld.Scenes;
+
 namespace NpEdit.Trainer.Critic.Shapes;
 
 /// <summary>
@@ -14,4 +16,17 @@ public sealed record CriticExample(string Family, CandidateKind Kind, string Que
     public const string Identity = "identity";
 
     public static readonly string[] Families = [Presence, Edit, Identity];
+
+    /// <summary>The scene rendered as <see cref="Reference"/>, when known (it feeds the scene-label loss).</summary>
+    public Scene? ReferenceScene { get; init; }
+
+    /// <summary>The scene rendered as <see cref="Candidate"/> before any degradation, when known.</summary>
+    public Scene? CandidateScene { get; init; }
+
+    /// <summary>
+    /// The part of the question the images show, so the critic can be taught to say it (the caption loss): the
+    /// name of an object that is present, or the instruction the candidate carries out. Null when the images do
+    /// not show it (an absent object, a no-op, a wrong or over-edit).
+    /// </summary>
+    public string? GroundedText { get; init; }
 }

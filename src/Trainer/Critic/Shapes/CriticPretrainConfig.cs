@@ -9,6 +9,15 @@ public sealed record CriticPretrainConfig
     /// <summary>Optimizer steps.</summary>
     public int Steps { get; init; } = 600;
 
+    /// <summary>Steps of the vision stage before the Yes/No stage (0 skips it).</summary>
+    public int VisionSteps { get; init; } = 0;
+
+    /// <summary>Examples per vision step (their reference and candidate images, 1–2 each).</summary>
+    public int VisionBatchSize { get; init; } = 24;
+
+    /// <summary>AdamW learning rate of the vision stage (linear warm-up over its first tenth, then constant).</summary>
+    public double VisionLearningRate { get; init; } = 2e-3;
+
     /// <summary>Questions per step (the three families in turn).</summary>
     public int BatchSize { get; init; } = 24;
 
@@ -21,6 +30,12 @@ public sealed record CriticPretrainConfig
 
     /// <summary>Gradient-norm clip; a non-finite norm skips the step.</summary>
     public double GradClip { get; init; } = 1.0;
+
+    /// <summary>Weight of the caption loss (next-token cross-entropy on the object name or instruction the images show).</summary>
+    public double CaptionLossWeight { get; init; } = 1.0;
+
+    /// <summary>Weight of the scene-label loss (image tokens predict what each patch and the whole image show).</summary>
+    public double SceneLabelLossWeight { get; init; } = 1.0;
 
     /// <summary>Held-out questions per family for the accuracy metrics.</summary>
     public int HeldOutPerFamily { get; init; } = 200;
@@ -37,6 +52,10 @@ public sealed record CriticPretrainConfig
             throw new ArgumentException($"Steps ({Steps}) and WarmupSteps ({WarmupSteps}) must not be negative, BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1.");
         if (LearningRate <= 0 || GradClip <= 0 || WeightDecay < 0)
             throw new ArgumentException($"LearningRate ({LearningRate}) and GradClip ({GradClip}) must be positive, WeightDecay ({WeightDecay}) not negative.");
+        if (VisionSteps < 0 || VisionBatchSize < 1 || VisionLearningRate <= 0)
+            throw new ArgumentException($"VisionSteps ({VisionSteps}) must not be negative, VisionBatchSize ({VisionBatchSize}) must be at least 1 and VisionLearningRate ({VisionLearningRate}) positive.");
+        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0)
+            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}) and SceneLabelLossWeight ({SceneLabelLossWeight}) must not be negative.");
         return this;
     }
 }

@@ -16,6 +16,9 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
     public const string Experiment = "critic-pretrain";
     public const int LogEvery = 10;
 
+    /// <summary>Where the vision stage's examples start in the training stream (far past what the Yes/No stage reads).</summary>
+    public const long VisionStreamStart = 1_000_000;
+
     readonly RunStore runs = new(dataSource);
     readonly MetricStore metrics = new(dataSource);
 
@@ -39,6 +42,22 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
             using var trainer = new CriticPretrainer(config, critic, device);
             var pending = new List<MetricPoint>();
             var clock = Stopwatch.StartNew();
+            // Vision stage: its own examples (a later stretch of the training stream), its own step count in the metrics.
+            using (var images = ShapesCriticData.Stream(ShapesCriticData.TrainStream, VisionStreamStart).Chunk(config.VisionBatchSize).GetEnumerator())
+            {
+                while (trainer.VisionStep < config.VisionSteps)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    images.MoveNext();
+                    var step = trainer.TrainVisionStep(images.Current);
+                    pending.AddRange(step.Select(kv => new MetricPoint(run.Id, kv.Key, trainer.VisionStep, kv.Value, DateTime.UtcNow)));
+                    if (trainer.VisionStep % LogEvery == 0 || trainer.VisionStep == config.VisionSteps)
+                    {
+                        await metrics.LogAsync(pending, ct);
+                        pending.Clear();
+                    }
+                }
+            }
             using var batches = ShapesCriticData.Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize).GetEnumerator();
             IReadOnlyDictionary<string, double> evaluation = new Dictionary<string, double>();
             while (trainer.Step < config.Steps)

@@ -17,8 +17,12 @@ public sealed class CriticPretrainer : IDisposable
     readonly CriticConfig criticConfig;
     readonly LlavaOnevisionModel model;
     readonly CriticPrompts prompts;
+    readonly ICriticTokenizer tokenizer;
+    readonly SceneLabelHeads sceneHeads;
     readonly Device device;
     readonly AdamW optimizer;
+    readonly AdamW visionOptimizer;
+    readonly Parameter[] visionParameters;
     readonly optim.lr_scheduler.LRScheduler scheduler;
     readonly Parameter[] parameters;
 
@@ -32,11 +36,17 @@ public sealed class CriticPretrainer : IDisposable
         this.device = device ?? CPU;
         manual_seed(config.Seed);
         model = new LlavaOnevisionModel(critic.Model);
+        sceneHeads = new SceneLabelHeads(critic.Model.TextConfig.HiddenSize);
         // Move before building the optimizer: module.to() replaces Parameter objects (TorchSharp #1455).
         model.to(this.device);
-        prompts = new CriticPrompts(CriticCheckpoint.CreateTokenizer(critic, "."), critic.Template, critic.Model);
-        parameters = [.. model.parameters()];
+        sceneHeads.to(this.device);
+        tokenizer = CriticCheckpoint.CreateTokenizer(critic, ".");
+        prompts = new CriticPrompts(tokenizer, critic.Template, critic.Model);
+        parameters = [.. model.parameters(), .. sceneHeads.parameters()];
         optimizer = optim.AdamW(parameters, lr: config.LearningRate, beta1: 0.9, beta2: 0.98, weight_decay: config.WeightDecay);
+        // The vision stage trains what produces and reads image tokens: tower, projector, scene-label heads.
+        visionParameters = [.. model.named_parameters().Where(p => p.name.StartsWith("vision_tower.", StringComparison.Ordinal) || p.name.StartsWith("multi_modal_projector.", StringComparison.Ordinal)).Select(p => p.parameter), .. sceneHeads.parameters()];
+        visionOptimizer = optim.AdamW(visionParameters, lr: config.VisionLearningRate, beta1: 0.9, beta2: 0.98, weight_decay: config.WeightDecay);
         var (warmup, total) = (Math.Max(1, config.WarmupSteps), Math.Max(1, config.Steps));
         scheduler = optim.lr_scheduler.LambdaLR(optimizer, step => step < warmup
             ? (step + 1.0) / warmup
@@ -49,15 +59,55 @@ public sealed class CriticPretrainer : IDisposable
 
     public long Step { get; private set; }
 
-    /// <summary>One AdamW step on <paramref name="batch"/>; returns loss, accuracy, grad_norm, lr, skipped.</summary>
+    /// <summary>Vision-stage steps taken.</summary>
+    public long VisionStep { get; private set; }
+
+    /// <summary>
+    /// One step of the vision stage (as SigLIP is pretrained before the LLM sees it): the image tokens of every
+    /// image in <paramref name="batch"/> whose scene is known predict its <see cref="SceneLabels"/>; only the
+    /// tower, the projector and the label heads learn. Returns vision/loss and vision/grad_norm.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> TrainVisionStep(IReadOnlyList<CriticExample> batch)
+    {
+        using var scope = NewDisposeScope();
+        model.train();
+        var images = batch.Where(e => e.Reference is not null).Select(e => (Image: e.Reference!, Scene: e.ReferenceScene, Kind: CandidateKind.Correct))
+            .Concat(batch.Select(e => (Image: e.Candidate, Scene: e.CandidateScene, e.Kind)))
+            .Where(i => i.Scene is not null).ToArray();
+        if (images.Length == 0)
+            throw new ArgumentException("The vision stage needs examples whose scenes are known (ShapesCriticData examples).");
+        var tokens = model.ImageTokens(CriticImageProcessor.Prepare(Images(images.Select(i => i.Image)), criticConfig.Model));
+        var (loss, _) = SceneLabelTerm(tokens[.., ..^1], [.. images.Select(i => (i.Scene, i.Kind))])!.Value;
+        visionOptimizer.zero_grad();
+        loss.backward();
+        var gradNorm = nn.utils.clip_grad_norm_(visionParameters, config.GradClip);
+        // Linear warm-up over the first tenth, then constant: the stage is short.
+        var warmup = Math.Max(1, config.VisionSteps / 10);
+        foreach (var group in visionOptimizer.ParamGroups)
+            group.LearningRate = config.VisionLearningRate * Math.Min(1.0, (VisionStep + 1.0) / warmup);
+        if (double.IsFinite(gradNorm))
+            visionOptimizer.step();
+        VisionStep++;
+        return new Dictionary<string, double> { ["vision/loss"] = loss.item<float>(), ["vision/grad_norm"] = gradNorm };
+    }
+
+    /// <summary>
+    /// One AdamW step on <paramref name="batch"/>: the Yes/No loss (Eq. 4) plus the weighted caption and
+    /// scene-label losses; returns loss, loss/yes_no, loss/caption, loss/scene_labels, accuracy, grad_norm, lr, skipped.
+    /// </summary>
     public IReadOnlyDictionary<string, double> TrainStep(IReadOnlyList<CriticExample> batch)
     {
         using var scope = NewDisposeScope();
         model.train();
-        var (margin, answers) = Margins(batch);                                   // ℓ_Yes − ℓ_No, ±1
-        var terms = VlmLoss.BinaryYesNo(margin * answers, zeros_like(margin), logitScale: 1.0, "critic");
+        var (margin, answers, caption, sceneLabels) = Forward(batch, withAuxiliary: true);   // ℓ_Yes − ℓ_No, ±1
+        var yesNo = VlmLoss.BinaryYesNo(margin * answers, zeros_like(margin), logitScale: 1.0, "critic").Loss;
+        var loss = yesNo;
+        if (caption is not null)
+            loss = loss + config.CaptionLossWeight * caption;
+        if (sceneLabels is not null)
+            loss = loss + config.SceneLabelLossWeight * sceneLabels;
         optimizer.zero_grad();
-        terms.Loss.backward();
+        loss.backward();
         var gradNorm = nn.utils.clip_grad_norm_(parameters, config.GradClip);
         var lr = optimizer.ParamGroups.First().LearningRate;
         var skipped = !double.IsFinite(gradNorm);
@@ -69,7 +119,10 @@ public sealed class CriticPretrainer : IDisposable
         Step++;
         return new Dictionary<string, double>
         {
-            ["loss"] = terms.Loss.item<float>(),
+            ["loss"] = loss.item<float>(),
+            ["loss/yes_no"] = yesNo.item<float>(),
+            ["loss/caption"] = caption?.item<float>() ?? double.NaN,
+            ["loss/scene_labels"] = sceneLabels?.item<float>() ?? double.NaN,
             ["train/accuracy"] = (margin.detach() * answers > 0).to(float32).mean().item<float>(),
             ["grad_norm"] = gradNorm,
             ["lr"] = lr,
@@ -87,7 +140,7 @@ public sealed class CriticPretrainer : IDisposable
         {
             using var scope = NewDisposeScope();
             var part = examples.Skip(i).Take(chunk).ToArray();
-            var (margin, answers) = Margins(part);
+            var (margin, answers, _, _) = Forward(part, withAuxiliary: false);
             var right = (margin * answers > 0).cpu().data<bool>().ToArray();
             correct.AddRange(part.Zip(right));
         }
@@ -99,31 +152,108 @@ public sealed class CriticPretrainer : IDisposable
         return metrics;
     }
 
-    /// <summary>ℓ_Yes − ℓ_No per example (single-image and two-image questions in separate passes) and the answers as ±1.</summary>
-    (Tensor Margin, Tensor Answers) Margins(IReadOnlyList<CriticExample> batch)
+    /// <summary>
+    /// ℓ_Yes − ℓ_No per example in batch order (single-image and two-image questions in separate passes), the answers as ±1,
+    /// and, when asked, the caption loss over <see cref="CriticExample.GroundedText"/> and the scene-label loss
+    /// over every image whose scene is known (null when the batch has none).
+    /// </summary>
+    (Tensor Margin, Tensor Answers, Tensor? Caption, Tensor? SceneLabels) Forward(IReadOnlyList<CriticExample> batch, bool withAuxiliary)
     {
         var margins = new List<Tensor>();
         var answers = new List<float>();
+        var captions = new List<(Tensor Loss, int Count)>();
+        var labels = new List<(Tensor Loss, int Count)>();
         foreach (var group in batch.GroupBy(e => e.Reference is null))
         {
             var rows = group.ToArray();
-            var candidates = Images(rows.Select(r => r.Candidate));
-            Tensor imageTokens;
-            if (group.Key)
-                imageTokens = model.ImageTokens(CriticImageProcessor.Prepare(candidates, criticConfig.Model));
-            else
-            {
-                // One tower pass over references and candidates together, then [reference, candidate] per row.
-                var both = model.ImageTokens(CriticImageProcessor.Prepare(cat([Images(rows.Select(r => r.Reference!)), candidates]), criticConfig.Model));
-                var (references, edited) = (both[..rows.Length], both[rows.Length..]);
-                imageTokens = cat([references, edited], 1);
-            }
-            var (ids, mask) = prompts.Batch(rows.Select(r => r.Question).ToArray(), group.Key ? 1 : 2, device);
-            var logits = model.AnswerLogits(ids, mask, imageTokens);
+            var imageCount = group.Key ? 1 : 2;
+            // One tower pass over references and candidates together, then [reference, candidate] per row.
+            var pixels = group.Key ? Images(rows.Select(r => r.Candidate)) : cat([Images(rows.Select(r => r.Reference!)), Images(rows.Select(r => r.Candidate))]);
+            var tokens = model.ImageTokens(CriticImageProcessor.Prepare(pixels, criticConfig.Model));     // (n·k, T + 1, D)
+            var imageTokens = group.Key ? tokens : cat([tokens[..rows.Length], tokens[rows.Length..]], 1);
+            var questions = rows.Select(r => prompts.Ids(r.Question, imageCount)).ToArray();
+            var (ids, mask) = prompts.Batch(rows.Select(r => r.Question).ToArray(), imageCount, device);
+            var hidden = model.call(ids, mask, imageTokens);                                           // (n, L, D)
+            var logits = model.Head(hidden[.., -1]);
             margins.Add(logits[.., criticConfig.YesTokenId] - logits[.., criticConfig.NoTokenId]);
             answers.AddRange(rows.Select(r => r.AnswerIsYes ? 1f : -1f));
+            if (!withAuxiliary)
+                continue;
+            if (CaptionPositions(rows, questions, (int)ids.shape[1]) is { } caption)
+            {
+                var (rowIndex, position, target) = caption;
+                var predicted = model.Head(hidden.index([TensorIndex.Tensor(tensor(rowIndex, device: device)), TensorIndex.Tensor(tensor(position, device: device))]));
+                captions.Add((CaptionLoss.Compute(predicted, tensor(target, device: device)), target.Length));
+            }
+            var scenes = group.Key
+                ? rows.Select(r => (r.CandidateScene, r.Kind))
+                : rows.Select(r => (r.ReferenceScene, CandidateKind.Correct)).Concat(rows.Select(r => (r.CandidateScene, r.Kind)));
+            if (SceneLabelTerm(tokens[.., ..^1], scenes.ToArray()) is { } term)
+                labels.Add(term);
         }
-        return (cat(margins), tensor(answers.ToArray(), device: device));
+        // The groups put single-image rows first; put margins and answers back in batch order.
+        var grouped = batch.Select((e, i) => (e, i)).GroupBy(p => p.e.Reference is null).SelectMany(g => g.Select(p => p.i)).ToArray();
+        var backToBatch = new long[grouped.Length];
+        for (var position = 0; position < grouped.Length; position++)
+            backToBatch[grouped[position]] = position;
+        var order = tensor(backToBatch, device: device);
+        return (cat(margins).index_select(0, order), tensor(answers.ToArray(), device: device).index_select(0, order), Weighted(captions), Weighted(labels));
+    }
+
+    /// <summary>For each caption token of each row with grounded text: the row, the position that predicts it, the token.</summary>
+    (long[] Rows, long[] Positions, long[] Targets)? CaptionPositions(CriticExample[] rows, long[][] ids, int length)
+    {
+        var (rowIndex, position, target) = (new List<long>(), new List<long>(), new List<long>());
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i].GroundedText is not { } text)
+                continue;
+            var words = tokenizer.Encode(text);
+            var start = LastIndexOf(ids[i], words);
+            if (start < 1)
+                throw new InvalidOperationException($"The grounded text '{text}' is not part of the question '{rows[i].Question}'.");
+            var pad = length - ids[i].Length;                                                     // rows are left-padded
+            for (var j = 0; j < words.Length; j++)
+            {
+                rowIndex.Add(i);
+                position.Add(pad + start + j - 1);
+                target.Add(words[j]);
+            }
+        }
+        return target.Count == 0 ? null : ([.. rowIndex], [.. position], [.. target]);
+    }
+
+    static int LastIndexOf(long[] ids, long[] words)
+    {
+        for (var s = ids.Length - words.Length; s >= 0; s--)
+            if (ids.AsSpan(s, words.Length).SequenceEqual(words))
+                return s;
+        return -1;
+    }
+
+    /// <summary>The scene-label loss over the images whose scene is known, and how many there were.</summary>
+    (Tensor Loss, int Count)? SceneLabelTerm(Tensor patches, (NpEdit.ShapesWorld.Scenes.Scene? Scene, CandidateKind Kind)[] images)
+    {
+        var known = Enumerable.Range(0, images.Length).Where(i => images[i].Scene is not null).ToArray();
+        if (known.Length == 0)
+            return null;
+        var grid = (int)Math.Round(Math.Sqrt(patches.shape[1]));
+        var labels = known.Select(i => SceneLabels.Of(images[i].Scene!, grid, images[i].Kind)).ToArray();
+        var (patchLogits, imageLogits) = sceneHeads.call(patches.index_select(0, tensor(known.Select(i => (long)i).ToArray(), device: device)));
+        var logits = patchLogits.Concat(imageLogits).ToArray();
+        var targets = Enumerable.Range(0, SceneLabels.PatchClasses.Length).Select(h => tensor(labels.SelectMany(l => l.Heads[h]).ToArray(), device: device))
+            .Concat(Enumerable.Range(0, SceneLabels.ImageClasses.Length).Select(h => tensor(labels.Select(l => l.ImageLabels[h]).ToArray(), device: device)))
+            .ToArray();
+        return (SceneLabelLoss.Compute(logits, targets), known.Length);
+    }
+
+    /// <summary>The count-weighted mean of per-group losses; null when there are none.</summary>
+    static Tensor? Weighted(List<(Tensor Loss, int Count)> terms)
+    {
+        if (terms.Count == 0)
+            return null;
+        var total = terms.Sum(t => t.Count);
+        return terms.Select(t => t.Loss * (t.Count / (double)total)).Aggregate((a, b) => a + b);
     }
 
     /// <summary>RGB bytes (HWC) → (N, 3, H, W) in [−1, 1].</summary>
@@ -134,7 +264,8 @@ public sealed class CriticPretrainer : IDisposable
         var bytes = new byte[list.Length * size * size * 3];
         for (var i = 0; i < list.Length; i++)
             list[i].CopyTo(bytes, i * size * size * 3);
-        return (tensor(bytes, [list.Length, size, size, 3]).to(float32, device).permute(0, 3, 1, 2) / 127.5 - 1).contiguous();
+        var pixels = tensor(bytes, [list.Length, size, size, 3]).to(float32, device).permute(0, 3, 1, 2);
+        return CriticImageProcessor.Rescale(pixels, [1 / 127.5f, 1 / 127.5f, 1 / 127.5f], [-1f, -1f, -1f]).contiguous();
     }
 
     /// <summary>Saves the critic (<see cref="CriticCheckpoint"/>).</summary>
@@ -143,6 +274,8 @@ public sealed class CriticPretrainer : IDisposable
     public void Dispose()
     {
         optimizer.Dispose();
+        visionOptimizer.Dispose();
+        sceneHeads.Dispose();
         model.Dispose();
     }
 }

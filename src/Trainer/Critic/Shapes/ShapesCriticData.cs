@@ -60,32 +60,37 @@ public static class ShapesCriticData
         if (yes)
         {
             var present = rng.Pick(source.Objects);
-            return Presence(ObjectRef.Of(present).Name, Render(source), CandidateKind.Present, true);
+            return Presence(ObjectRef.Of(present).Name, source, CandidateKind.Present, true);
         }
         if (rng.Chance(0.5))
         {
             // The removal case NP-Edit asks about: the object was just removed (when removing it is a valid edit).
             var removed = rng.Pick(source.Objects);
             if (EditApplier.Apply(source, new RemoveEdit(ObjectRef.Of(removed))).Target is { } target)
-                return Presence(ObjectRef.Of(removed).Name, Render(target), CandidateKind.Absent, false);
+                return Presence(ObjectRef.Of(removed).Name, target, CandidateKind.Absent, false);
         }
         ObjectRef absent;
         do
             absent = new ObjectRef(rng.Pick(Enum.GetValues<NamedColor>()), rng.Pick(Enum.GetValues<ShapeKind>()));
         while (source.FindByName(absent.Name) is not null);
-        return Presence(absent.Name, Render(source), CandidateKind.Absent, false);
+        return Presence(absent.Name, source, CandidateKind.Absent, false);
     }
 
-    static CriticExample Presence(string objectName, byte[] image, CandidateKind kind, bool yes) =>
+    static CriticExample Presence(string objectName, Scene shown, CandidateKind kind, bool yes) =>
         new(CriticExample.Presence, kind,
             PaperPrompts.RemovalPresence.FillUser(new Dictionary<string, string> { ["object_name"] = objectName }),
-            null, image, yes);
+            null, Render(shown), yes)
+        {
+            CandidateScene = shown,
+            GroundedText = yes ? objectName : null,
+        };
 
     static CriticExample EditExample(Scene source, ulong sceneSeed, bool yes, ref SplitMix64 rng)
     {
         var item = ValidEdit(source, sceneSeed, LocalTypes, ref rng);
         var target = GroundTruth.TargetOf(item);
-        var question = PaperPrompts.EditVerification.FillUser(new Dictionary<string, string> { ["edit_instruction"] = rng.Pick(item.Instructions) });
+        var instruction = rng.Pick(item.Instructions);
+        var question = PaperPrompts.EditVerification.FillUser(new Dictionary<string, string> { ["edit_instruction"] = instruction });
         CandidateKind kind;
         Scene? candidate;
         if (yes)
@@ -105,14 +110,20 @@ public static class ShapesCriticData
             if (candidate is null)
                 (kind, candidate) = (CandidateKind.WrongEdit, WrongEdit(source, sceneSeed, item, target, ref rng));
         }
-        return new CriticExample(CriticExample.Edit, kind, question, Render(source), Degrade(Render(candidate), kind, ref rng), yes);
+        return new CriticExample(CriticExample.Edit, kind, question, Render(source), Degrade(Render(candidate), kind, ref rng), yes)
+        {
+            ReferenceScene = source,
+            CandidateScene = candidate,
+            GroundedText = yes ? instruction : null,
+        };
     }
 
     static CriticExample IdentityExample(Scene source, ulong sceneSeed, bool yes, ref SplitMix64 rng)
     {
         var item = ValidEdit(source, sceneSeed, LocalTypes, ref rng);
         var target = GroundTruth.TargetOf(item);
-        var question = PaperPrompts.IdentityPreservation.FillUser(new Dictionary<string, string> { ["edit_instruction"] = rng.Pick(item.Instructions) });
+        var instruction = rng.Pick(item.Instructions);
+        var question = PaperPrompts.IdentityPreservation.FillUser(new Dictionary<string, string> { ["edit_instruction"] = instruction });
         var kind = yes
             ? rng.Pick([CandidateKind.Correct, CandidateKind.Correct, CandidateKind.NoOp])
             : rng.Pick([CandidateKind.OverEdit, CandidateKind.OverEdit, CandidateKind.Noisy, CandidateKind.Blurred]);
@@ -124,7 +135,12 @@ public static class ShapesCriticData
         };
         if (kind == CandidateKind.OverEdit && ReferenceEquals(candidate, target))
             kind = CandidateKind.Noisy;   // no extra edit applies to this target: degrade it instead
-        return new CriticExample(CriticExample.Identity, kind, question, Render(source), Degrade(Render(candidate), kind, ref rng), yes);
+        return new CriticExample(CriticExample.Identity, kind, question, Render(source), Degrade(Render(candidate), kind, ref rng), yes)
+        {
+            ReferenceScene = source,
+            CandidateScene = candidate,
+            GroundedText = ReferenceEquals(candidate, target) ? instruction : null,
+        };
     }
 
     /// <summary>A valid edit of one of <paramref name="types"/>; falls back to a background edit, which always applies.</summary>
