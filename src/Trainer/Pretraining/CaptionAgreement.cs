@@ -11,6 +11,9 @@ namespace NpEdit.Trainer.Pretraining;
 /// the reading window is a small core disk (half the radius of the smallest object) slid over every place
 /// the scene sampler may put an object of that cell (its centre ± 15% of a cell); each pixel of the disk
 /// votes for the nearest palette colour, and the object agrees when at some place the named colour wins.
+/// Because that search forgives a colour sprayed over the whole image, the strict reading also requires
+/// the colour to win nowhere in the cells the caption leaves empty (no object, no sign): the colour is
+/// bound to its cell, not merely present.
 /// <para>
 /// Checked against renders: true renders of the same captions with other jitter, size and rotation score
 /// about 100%, another scene's render about chance (tests in CaptionAgreementFacts). Reading only at the
@@ -28,11 +31,15 @@ public static class CaptionAgreement
     /// <summary>The proxy's verdict over a set of scenes.</summary>
     /// <param name="Objects">Objects named by the captions.</param>
     /// <param name="Readable">Objects whose colour the proxy reads correctly on the true render (the scored ones).</param>
-    /// <param name="Agreeing">Readable objects whose named colour the proxy also reads on the generated image.</param>
-    public sealed record Result(int Objects, int Readable, int Agreeing)
+    /// <param name="Agreeing">Readable objects whose named colour the proxy also reads in the named cell of the generated image.</param>
+    /// <param name="AgreeingOnlyThere">Agreeing objects whose colour the generated image shows in no empty cell.</param>
+    public sealed record Result(int Objects, int Readable, int Agreeing, int AgreeingOnlyThere)
     {
         /// <summary>Agreeing / Readable: the attribute agreement (goal ≥ 0.8).</summary>
         public double Agreement => Readable == 0 ? 0 : (double)Agreeing / Readable;
+
+        /// <summary>AgreeingOnlyThere / Readable: agreement that also rules out the colour anywhere the caption puts nothing.</summary>
+        public double StrictAgreement => Readable == 0 ? 0 : (double)AgreeingOnlyThere / Readable;
 
         /// <summary>Readable / Objects: how much of the captioned content the proxy can check at all.</summary>
         public double ReadableShare => Objects == 0 ? 0 : (double)Readable / Objects;
@@ -49,40 +56,45 @@ public static class CaptionAgreement
         var size = (int)truth.shape[^1];
         var truthRgb = ToRgb(truth);
         var generatedRgb = ToRgb(generated);
-        int objects = 0, readable = 0, agreeing = 0;
+        int objects = 0, readable = 0, agreeing = 0, onlyThere = 0;
         for (var i = 0; i < scenes.Count; i++)
         {
+            var empty = Enum.GetValues<GridCell>().Except(scenes[i].OccupiedCells).ToArray();
             foreach (var o in scenes[i].Objects)
             {
                 objects++;
-                if (!ShowsNamedColor(truthRgb, i, size, o))
+                // Readable: on the true render the colour shows in its cell and (as the palette never clashes with the background) nowhere empty.
+                if (!ShowsColor(truthRgb, i, size, o.Color, o.Cell) || empty.Any(c => ShowsColor(truthRgb, i, size, o.Color, c)))
                     continue;
                 readable++;
-                if (ShowsNamedColor(generatedRgb, i, size, o))
-                    agreeing++;
+                if (!ShowsColor(generatedRgb, i, size, o.Color, o.Cell))
+                    continue;
+                agreeing++;
+                if (!empty.Any(c => ShowsColor(generatedRgb, i, size, o.Color, c)))
+                    onlyThere++;
             }
         }
-        return new Result(objects, readable, agreeing);
+        return new Result(objects, readable, agreeing, onlyThere);
     }
 
     /// <summary>Largest jitter of an object centre from its cell centre as a fraction of the image (15% of a third; <c>SceneSampler</c>).</summary>
     const double MaxJitter = 0.15 / 3;
 
     /// <summary>
-    /// True when the named colour of <paramref name="o"/> is the most-voted colour of the reading disk at some
-    /// place the caption allows in image <paramref name="image"/>: centres on a half-pixel lattice within
-    /// <see cref="MaxJitter"/> of the cell centre.
+    /// True when <paramref name="color"/> is the most-voted colour of the reading disk at some place an object
+    /// of <paramref name="cell"/> may have in image <paramref name="image"/>: centres on a half-pixel lattice
+    /// within <see cref="MaxJitter"/> of the cell centre.
     /// </summary>
-    public static bool ShowsNamedColor(byte[] rgb, int image, int size, SceneObject o)
+    public static bool ShowsColor(byte[] rgb, int image, int size, NamedColor color, GridCell cell)
     {
-        var (cx, cy) = SceneLayout.CellCenter(o.Cell);
+        var (cx, cy) = SceneLayout.CellCenter(cell);
         // The caption names no size, so read a disk that fits inside the smallest object's core.
         var radius = Math.Max(0.75, 0.5 * SceneLayout.Radius(SizeClass.Small) * size);
         var steps = (int)Math.Floor(2 * MaxJitter * size);
         for (var i = -steps; i <= steps; i++)
         for (var j = -steps; j <= steps; j++)
         {
-            if (DominantColor(rgb, image, size, cx * size + 0.5 * j, cy * size + 0.5 * i, radius) == o.Color)
+            if (DominantColor(rgb, image, size, cx * size + 0.5 * j, cy * size + 0.5 * i, radius) == color)
                 return true;
         }
         return false;

@@ -175,6 +175,7 @@ public sealed class T2IPretrainJob(NpgsqlDataSource dataSource)
         await artifacts.RecordAsync(runId, "sample-grid", grid, CancellationToken.None);
         var now = DateTime.UtcNow;
         pending.Add(new MetricPoint(runId, "eval/color_agreement", trainer.Step, result.Agreement, now));
+        pending.Add(new MetricPoint(runId, "eval/color_agreement_strict", trainer.Step, result.StrictAgreement, now));
         pending.Add(new MetricPoint(runId, "eval/readable_share", trainer.Step, result.ReadableShare, now));
         return result;
     }

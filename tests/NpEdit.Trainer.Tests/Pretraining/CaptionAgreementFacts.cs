@@ -20,6 +20,7 @@ public sealed class CaptionAgreementFacts
 
         Assert.Equal(scenes.Sum(s => s.Objects.Count), result.Objects);
         Assert.Equal(1.0, result.Agreement);
+        Assert.Equal(1.0, result.StrictAgreement);
         Assert.True(result.ReadableShare > 0.85, $"the proxy reads only {result.ReadableShare:P0} of objects on true 32 px renders");
     }
 
@@ -45,6 +46,7 @@ public sealed class CaptionAgreementFacts
         var result = CaptionAgreement.Score(scenes, truth.Images, sameCaptions.Images);
 
         Assert.True(result.Agreement > 0.9, $"agreement {result.Agreement:P0} for renders of the same captions");
+        Assert.True(result.StrictAgreement > 0.9, $"strict agreement {result.StrictAgreement:P0} for renders of the same captions");
         Assert.True(result.ReadableShare > 0.85, $"the proxy reads only {result.ReadableShare:P0} of objects on true 32 px renders");
     }
 
@@ -58,6 +60,26 @@ public sealed class CaptionAgreementFacts
         var result = CaptionAgreement.Score(scenes, set.Images, shifted);
 
         Assert.True(result.Agreement < 0.3, $"agreement {result.Agreement:P0} for unrelated images");
+        Assert.True(result.StrictAgreement <= result.Agreement);
+    }
+
+    [Fact]
+    public void StrictAgreement_FailsAnObject_WhoseColourAlsoShowsInAnEmptyCell()
+    {
+        // Paint a copy of each scene's first object into an empty cell: still "present", no longer bound to its cell.
+        var scenes = T2IPretrainJob.EvaluationScenes(Simple, 24).Where(s => s.OccupiedCells.Count() < 9).ToList();
+        var sprayed = scenes.Select(s =>
+        {
+            var free = Enum.GetValues<GridCell>().Except(s.OccupiedCells).First();
+            return s with { Objects = [.. s.Objects, s.Objects[0] with { Cell = free, Shape = ShapeKind.Circle, Pattern = Pattern.Solid, Size = SizeClass.Large }] };
+        }).ToList();
+        using var truth = ShapesImageSet.Render(scenes, 32);
+        using var generated = ShapesImageSet.Render(sprayed, 32);
+
+        var result = CaptionAgreement.Score(scenes, truth.Images, generated.Images);
+
+        Assert.Equal(1.0, result.Agreement);
+        Assert.True(result.StrictAgreement < 0.7, $"strict agreement {result.StrictAgreement:P0} although every first object's colour is also in an empty cell");
     }
 
     [Fact]
