@@ -180,7 +180,11 @@ public sealed class DatasetBuild(NpgsqlDataSource dataSource, DatasetBuildOption
         return new UnitResult(shard, inputs.Count, skipped.OrderBy(s => s.Item1, StringComparer.Ordinal).ToList(),
             rows.GroupBy(r => r.EditType).ToDictionary(g => g.Key, g => g.Count()), duplicates,
             outcomes.Where(o => o is not null).SelectMany(o => o!.Calls).ToList(),
-            outcomes.Where(o => o is not null).SelectMany(o => o!.Rejects).ToList());
+            outcomes.Where(o => o is not null).SelectMany(o => o!.Rejects).ToList())
+        {
+            InvalidInstructions = outcomes.Sum(o => o?.InvalidInstructions ?? 0),
+            NotProminentImages = outcomes.Count(o => o?.NotProminent == true),
+        };
     }
 
     private VlmDispatcher Dispatcher(long datasetId, DatasetConfig config) => _dispatchers.GetOrAdd(datasetId, _ => new Lazy<VlmDispatcher>(() =>

@@ -7,6 +7,12 @@ public sealed record DatasetStatus(
     double MeanLatencyMs, double ElapsedSeconds, IReadOnlyDictionary<string, long> FailuresByKind, IReadOnlyDictionary<string, long> RowsByType,
     IReadOnlyDictionary<string, long> SkipsByReason, long Rejects, int? ExactDuplicates, double? NearDuplicateRate)
 {
+    /// <summary>Instructions the validity check called invalid, over the finished units.</summary>
+    public long InvalidInstructions { get; init; }
+
+    /// <summary>Images the prominent-object check found without one central object, over the finished units.</summary>
+    public long NotProminentImages { get; init; }
+
     /// <summary>Rows per second of wall time since the dataset was created (to its finish, or now).</summary>
     public double RowsPerSecond => ElapsedSeconds > 0 ? Rows / ElapsedSeconds : 0;
 }

@@ -146,7 +146,8 @@ public sealed class DatasetStore(NpgsqlDataSource dataSource)
         await conn.ExecuteAsync(new CommandDefinition("""
             UPDATE npedit.dataset_units SET status = 'finished', shard_path = @path, rows = @rows, bytes = @bytes, sha256 = @sha,
                 images_in = @imagesIn, images_skipped = @skipped, skipped_reasons = @reasons::jsonb, type_counts = @types::jsonb,
-                duplicates = @duplicates, error = NULL, finished_at = now(), updated_at = now()
+                duplicates = @duplicates, invalid_instructions = @invalid, not_prominent_images = @notProminent,
+                error = NULL, finished_at = now(), updated_at = now()
             WHERE dataset_id = @datasetId AND unit = @unit
             """, new
         {
@@ -154,6 +155,7 @@ public sealed class DatasetStore(NpgsqlDataSource dataSource)
             imagesIn = result.ImagesIn, skipped = result.Skipped.Count,
             reasons = JsonSerializer.Serialize(result.Skipped.GroupBy(s => ReasonKind(s.Reason)).ToDictionary(g => g.Key, g => g.Count())),
             types = JsonSerializer.Serialize(result.TypeCounts), duplicates = result.Duplicates,
+            invalid = result.InvalidInstructions, notProminent = result.NotProminentImages,
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
@@ -208,10 +210,11 @@ public sealed class DatasetStore(NpgsqlDataSource dataSource)
     {
         var dataset = await GetDatasetAsync(datasetId, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var units = await conn.QuerySingleAsync<(int Total, int Finished, int Failed, long Rows, long Bytes, long ImagesIn, long Skipped)>(new CommandDefinition("""
+        var units = await conn.QuerySingleAsync<(int Total, int Finished, int Failed, long Rows, long Bytes, long ImagesIn, long Skipped, long Invalid, long NotProminent)>(new CommandDefinition("""
             SELECT count(*)::int, count(*) FILTER (WHERE status = 'finished')::int, count(*) FILTER (WHERE status = 'failed')::int,
                    coalesce(sum(rows), 0)::bigint, coalesce(sum(bytes), 0)::bigint, coalesce(sum(images_in), 0)::bigint,
-                   coalesce(sum(images_skipped), 0)::bigint
+                   coalesce(sum(images_skipped), 0)::bigint, coalesce(sum(invalid_instructions), 0)::bigint,
+                   coalesce(sum(not_prominent_images), 0)::bigint
             FROM npedit.dataset_units WHERE dataset_id = @datasetId
             """, new { datasetId }, cancellationToken: ct));
         var calls = await conn.QuerySingleAsync<(long Requests, long Sent, long Cached, long In, long Out, double Latency)>(new CommandDefinition("""
@@ -239,7 +242,11 @@ public sealed class DatasetStore(NpgsqlDataSource dataSource)
             """, new { datasetId }, cancellationToken: ct));
         return new DatasetStatus(dataset.Id, dataset.Name, dataset.Status, dataset.OutputDir, units.Total, units.Finished, units.Failed,
             units.Rows, units.Bytes, units.ImagesIn, units.Skipped, calls.Requests, calls.Sent, calls.Cached, calls.In, calls.Out, calls.Latency,
-            elapsed, failures, types, skips, rejects, exact, near);
+            elapsed, failures, types, skips, rejects, exact, near)
+        {
+            InvalidInstructions = units.Invalid,
+            NotProminentImages = units.NotProminent,
+        };
     }
 
     /// <summary>"image too small (8×8; …)" → "image too small": the reason without its particulars, for counting.</summary>

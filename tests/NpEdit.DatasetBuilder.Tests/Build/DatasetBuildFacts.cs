@@ -1,5 +1,7 @@
 using Dapper;
 using NpEdit.Core.Shards;
+using NpEdit.DatasetBuilder.Parsing;
+using NpEdit.DatasetBuilder.Pipeline;
 using NpEdit.DatasetBuilder.Tests.Build;
 using NpEdit.DatasetBuilder.Tests.Images;
 using NpEdit.ShapesWorld.Corpus;
@@ -53,6 +55,20 @@ public sealed class DatasetBuildFacts(TestDatabase db, ShapesCorpus corpus) : IC
         Assert.Equal(server.RequestCount, status.RequestsSent);
         Assert.True(status.InputTokens > 0 && status.OutputTokens > 0);
         Assert.NotNull(status.NearDuplicateRate);
+        // The model's own "no" verdicts are counted as the cached replies of this dataset's calls say.
+        await using (var conn = await db.DataSource.OpenConnectionAsync())
+        {
+            var replies = (await conn.QueryAsync<(string Prompt, string Reply)>(
+                "SELECT c.prompt, r.reply FROM npedit.vlm_calls c JOIN npedit.vlm_replies r USING (request_hash) WHERE c.dataset_id = @id",
+                new { id })).ToList();
+            var invalid = replies.Count(r => r.Prompt == PromptSet.ValidityName && ValidityParser.Parse(r.Reply) is { Ok: true, Value.Valid: false });
+            var notProminent = replies.Count(r => r.Prompt == PromptSet.ProminentObjectName &&
+                                                  ProminentObjectParser.Parse(r.Reply) is { Ok: true, Value.Prominent: false });
+            Assert.Equal(invalid, status.InvalidInstructions);
+            Assert.Equal(notProminent, status.NotProminentImages);
+            // The annotator proposes only instructions its ground truth can apply, so it calls none of them invalid here.
+            Assert.True(notProminent > 0, "no image without a prominent object");
+        }
         // The Trainer's reader takes the same files.
         var first = await ShardReader.ReadAllAsync((await build.Store.GetUnitsAsync(id))[0].ShardPath!);
         Assert.NotEmpty(first);
