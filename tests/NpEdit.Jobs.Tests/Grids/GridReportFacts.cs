@@ -102,7 +102,7 @@ public sealed partial class GridReportFacts : IAsyncLifetime
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllBytesAsync(path, PngCodec.Encode(GroundTruth.TargetImageOf(item.ShapesItem!, 64), 64, 64));
         }
-        using var parser = new SceneParser(new SceneParserNet(new OracleConfig { Channels = [4, 8, 8], Hidden = 16 }));
+        using var parser = new SceneParser(new SceneParserNet(new OracleConfig { Channels = [4, 8, 8, 8], Hidden = 16 }));
         var judge = new OracleJudge(new ShapesBenchScorer(parser), "untrained");
         await new EvalRunner(new EvalStore(_db.DataSource)).RunAsync(bench, outputs, judge,
             new EvalRunSpec(grid, "seed=0", "fixture", bench.Name, judge.Name, judge.Model, 4, 1, null, new JsonObject { ["train_run"] = trainRun.ToString() })
