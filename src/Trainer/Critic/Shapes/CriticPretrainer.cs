@@ -10,6 +10,9 @@ namespace NpEdit.Trainer.Critic.Shapes;
 /// Pretrains a LLaVA-OneVision critic from scratch on Yes/No questions with the loss the critic is later used
 /// with (Eq. 4): −log σ(ℓ_correct − ℓ_opposite) over the "Yes"/"No" logits at the answer position, both
 /// images' towers trained. The library entry point; the CLI adds the run row and metrics.
+/// Optional help from ShapesWorld's ground truth, in read-out heads that are not saved with the critic: a vision
+/// stage first (<see cref="TrainVisionStep"/>), then caption, scene-label, candidate-kind and patch-change losses
+/// beside the Yes/No loss (bench/RESULTS.md says why the Yes/No bit alone does not get off chance).
 /// </summary>
 public sealed class CriticPretrainer : IDisposable
 {
@@ -172,8 +175,9 @@ public sealed class CriticPretrainer : IDisposable
 
     /// <summary>
     /// ℓ_Yes − ℓ_No per example in batch order (single-image and two-image questions in separate passes), the answers as ±1,
-    /// and, when asked, the caption loss over <see cref="CriticExample.GroundedText"/> and the scene-label loss
-    /// over every image whose scene is known (null when the batch has none).
+    /// and, when asked, the auxiliary losses (each null when the batch has nothing for it): caption over
+    /// <see cref="CriticExample.GroundedText"/>, scene labels over every image whose scene is known, candidate kind at
+    /// the answer position, patch change over the two-image rows.
     /// </summary>
     (Tensor Margin, Tensor Answers, Tensor? Caption, Tensor? SceneLabels, Tensor? Kind, Tensor? Change) Forward(IReadOnlyList<CriticExample> batch, bool withAuxiliary)
     {
