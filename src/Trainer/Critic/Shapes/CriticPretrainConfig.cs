@@ -7,10 +7,10 @@ public sealed record CriticPretrainConfig
     public string Preset { get; init; } = "shapes-mini";
 
     /// <summary>Optimizer steps.</summary>
-    public int Steps { get; init; } = 600;
+    public int Steps { get; init; } = 900;
 
     /// <summary>Steps of the vision stage before the Yes/No stage (0 skips it).</summary>
-    public int VisionSteps { get; init; } = 0;
+    public int VisionSteps { get; init; } = 200;
 
     /// <summary>Examples per vision step (their reference and candidate images, 1–2 each).</summary>
     public int VisionBatchSize { get; init; } = 24;
@@ -22,7 +22,7 @@ public sealed record CriticPretrainConfig
     public int BatchSize { get; init; } = 24;
 
     /// <summary>Peak AdamW learning rate, after linear warm-up, then cosine decay to 10%.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = 2e-3;
 
     public int WarmupSteps { get; init; } = 30;
 
@@ -32,16 +32,22 @@ public sealed record CriticPretrainConfig
     public double GradClip { get; init; } = 1.0;
 
     /// <summary>Weight of the caption loss (next-token cross-entropy on the object name or instruction the images show).</summary>
-    public double CaptionLossWeight { get; init; } = 1.0;
+    public double CaptionLossWeight { get; init; } = 0.5;
 
     /// <summary>Weight of the scene-label loss (image tokens predict what each patch and the whole image show).</summary>
-    public double SceneLabelLossWeight { get; init; } = 1.0;
+    public double SceneLabelLossWeight { get; init; } = 0.5;
+
+    /// <summary>Weight of the candidate-kind loss (the answer position names the question family and candidate kind).</summary>
+    public double KindLossWeight { get; init; } = 1.0;
+
+    /// <summary>Weight of the patch-change loss (the decoder says which of the second image's patches differ from the first's).</summary>
+    public double ChangeLossWeight { get; init; } = 1.0;
 
     /// <summary>Held-out questions per family for the accuracy metrics.</summary>
     public int HeldOutPerFamily { get; init; } = 200;
 
     /// <summary>Evaluate on the held-out set every this many steps (and at the end).</summary>
-    public int EvalEvery { get; init; } = 200;
+    public int EvalEvery { get; init; } = 300;
 
     /// <summary>Seed of the weights' initialisation.</summary>
     public int Seed { get; init; } = 0;
@@ -54,8 +60,8 @@ public sealed record CriticPretrainConfig
             throw new ArgumentException($"LearningRate ({LearningRate}) and GradClip ({GradClip}) must be positive, WeightDecay ({WeightDecay}) not negative.");
         if (VisionSteps < 0 || VisionBatchSize < 1 || VisionLearningRate <= 0)
             throw new ArgumentException($"VisionSteps ({VisionSteps}) must not be negative, VisionBatchSize ({VisionBatchSize}) must be at least 1 and VisionLearningRate ({VisionLearningRate}) positive.");
-        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0)
-            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}) and SceneLabelLossWeight ({SceneLabelLossWeight}) must not be negative.");
+        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0)
+            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}), SceneLabelLossWeight ({SceneLabelLossWeight}) KindLossWeight ({KindLossWeight}) and ChangeLossWeight ({ChangeLossWeight}) must not be negative.");
         return this;
     }
 }

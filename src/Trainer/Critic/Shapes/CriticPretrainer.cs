@@ -10,6 +10,9 @@ namespace NpEdit.Trainer.Critic.Shapes;
 /// Pretrains a LLaVA-OneVision critic from scratch on Yes/No questions with the loss the critic is later used
 /// with (Eq. 4): −log σ(ℓ_correct − ℓ_opposite) over the "Yes"/"No" logits at the answer position, both
 /// images' towers trained. The library entry point; the CLI adds the run row and metrics.
+/// Optional help from ShapesWorld's ground truth, in read-out heads that are not saved with the critic: a vision
+/// stage first (<see cref="TrainVisionStep"/>), then caption, scene-label, candidate-kind and patch-change losses
+/// beside the Yes/No loss (bench/RESULTS.md says why the Yes/No bit alone does not get off chance).
 /// </summary>
 public sealed class CriticPretrainer : IDisposable
 {
@@ -19,6 +22,8 @@ public sealed class CriticPretrainer : IDisposable
     readonly CriticPrompts prompts;
     readonly ICriticTokenizer tokenizer;
     readonly SceneLabelHeads sceneHeads;
+    readonly Linear kindHead;
+    readonly Linear changeHead;
     readonly Device device;
     readonly AdamW optimizer;
     readonly AdamW visionOptimizer;
@@ -37,12 +42,16 @@ public sealed class CriticPretrainer : IDisposable
         manual_seed(config.Seed);
         model = new LlavaOnevisionModel(critic.Model);
         sceneHeads = new SceneLabelHeads(critic.Model.TextConfig.HiddenSize);
+        kindHead = nn.Linear(critic.Model.TextConfig.HiddenSize, KindClasses);
+        changeHead = nn.Linear(critic.Model.TextConfig.HiddenSize, 2);
         // Move before building the optimizer: module.to() replaces Parameter objects (TorchSharp #1455).
         model.to(this.device);
         sceneHeads.to(this.device);
+        kindHead.to(this.device);
+        changeHead.to(this.device);
         tokenizer = CriticCheckpoint.CreateTokenizer(critic, ".");
         prompts = new CriticPrompts(tokenizer, critic.Template, critic.Model);
-        parameters = [.. model.parameters(), .. sceneHeads.parameters()];
+        parameters = [.. model.parameters(), .. sceneHeads.parameters(), .. kindHead.parameters(), .. changeHead.parameters()];
         optimizer = optim.AdamW(parameters, lr: config.LearningRate, beta1: 0.9, beta2: 0.98, weight_decay: config.WeightDecay);
         // The vision stage trains what produces and reads image tokens: tower, projector, scene-label heads.
         visionParameters = [.. model.named_parameters().Where(p => p.name.StartsWith("vision_tower.", StringComparison.Ordinal) || p.name.StartsWith("multi_modal_projector.", StringComparison.Ordinal)).Select(p => p.parameter), .. sceneHeads.parameters()];
@@ -52,6 +61,11 @@ public sealed class CriticPretrainer : IDisposable
             ? (step + 1.0) / warmup
             : 0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1.0, (step - warmup) / (double)Math.Max(1, total - warmup)))));
     }
+
+    static readonly int KindCount = Enum.GetValues<CandidateKind>().Length;
+
+    /// <summary>Classes of the (family, candidate kind) read-out: every family × every kind.</summary>
+    static readonly int KindClasses = CriticExample.Families.Length * KindCount;
 
     public LlavaOnevisionModel Model => model;
 
@@ -92,20 +106,25 @@ public sealed class CriticPretrainer : IDisposable
     }
 
     /// <summary>
-    /// One AdamW step on <paramref name="batch"/>: the Yes/No loss (Eq. 4) plus the weighted caption and
-    /// scene-label losses; returns loss, loss/yes_no, loss/caption, loss/scene_labels, accuracy, grad_norm, lr, skipped.
+    /// One AdamW step on <paramref name="batch"/>: the Yes/No loss (Eq. 4) plus the weighted caption, scene-label
+    /// candidate-kind and patch-change losses; returns loss, loss/yes_no, loss/caption, loss/scene_labels, loss/kind, loss/change, accuracy,
+    /// grad_norm, lr, skipped.
     /// </summary>
     public IReadOnlyDictionary<string, double> TrainStep(IReadOnlyList<CriticExample> batch)
     {
         using var scope = NewDisposeScope();
         model.train();
-        var (margin, answers, caption, sceneLabels) = Forward(batch, withAuxiliary: true);   // ℓ_Yes − ℓ_No, ±1
+        var (margin, answers, caption, sceneLabels, kind, change) = Forward(batch, withAuxiliary: true);   // ℓ_Yes − ℓ_No, ±1
         var yesNo = VlmLoss.BinaryYesNo(margin * answers, zeros_like(margin), logitScale: 1.0, "critic").Loss;
         var loss = yesNo;
         if (caption is not null)
             loss = loss + config.CaptionLossWeight * caption;
         if (sceneLabels is not null)
             loss = loss + config.SceneLabelLossWeight * sceneLabels;
+        if (kind is not null)
+            loss = loss + config.KindLossWeight * kind;
+        if (change is not null)
+            loss = loss + config.ChangeLossWeight * change;
         optimizer.zero_grad();
         loss.backward();
         var gradNorm = nn.utils.clip_grad_norm_(parameters, config.GradClip);
@@ -123,6 +142,8 @@ public sealed class CriticPretrainer : IDisposable
             ["loss/yes_no"] = yesNo.item<float>(),
             ["loss/caption"] = caption?.item<float>() ?? double.NaN,
             ["loss/scene_labels"] = sceneLabels?.item<float>() ?? double.NaN,
+            ["loss/kind"] = kind?.item<float>() ?? double.NaN,
+            ["loss/change"] = change?.item<float>() ?? double.NaN,
             ["train/accuracy"] = (margin.detach() * answers > 0).to(float32).mean().item<float>(),
             ["grad_norm"] = gradNorm,
             ["lr"] = lr,
@@ -140,7 +161,7 @@ public sealed class CriticPretrainer : IDisposable
         {
             using var scope = NewDisposeScope();
             var part = examples.Skip(i).Take(chunk).ToArray();
-            var (margin, answers, _, _) = Forward(part, withAuxiliary: false);
+            var (margin, answers, _, _, _, _) = Forward(part, withAuxiliary: false);
             var right = (margin * answers > 0).cpu().data<bool>().ToArray();
             correct.AddRange(part.Zip(right));
         }
@@ -154,11 +175,14 @@ public sealed class CriticPretrainer : IDisposable
 
     /// <summary>
     /// ℓ_Yes − ℓ_No per example in batch order (single-image and two-image questions in separate passes), the answers as ±1,
-    /// and, when asked, the caption loss over <see cref="CriticExample.GroundedText"/> and the scene-label loss
-    /// over every image whose scene is known (null when the batch has none).
+    /// and, when asked, the auxiliary losses (each null when the batch has nothing for it): caption over
+    /// <see cref="CriticExample.GroundedText"/>, scene labels over every image whose scene is known, candidate kind at
+    /// the answer position, patch change over the two-image rows.
     /// </summary>
-    (Tensor Margin, Tensor Answers, Tensor? Caption, Tensor? SceneLabels) Forward(IReadOnlyList<CriticExample> batch, bool withAuxiliary)
+    (Tensor Margin, Tensor Answers, Tensor? Caption, Tensor? SceneLabels, Tensor? Kind, Tensor? Change) Forward(IReadOnlyList<CriticExample> batch, bool withAuxiliary)
     {
+        var changes = new List<(Tensor Loss, int Count)>();
+        var kinds = new List<Tensor>();
         var margins = new List<Tensor>();
         var answers = new List<float>();
         var captions = new List<(Tensor Loss, int Count)>();
@@ -179,6 +203,8 @@ public sealed class CriticPretrainer : IDisposable
             answers.AddRange(rows.Select(r => r.AnswerIsYes ? 1f : -1f));
             if (!withAuxiliary)
                 continue;
+            var kindTargets = rows.Select(r => (long)(Array.IndexOf(CriticExample.Families, r.Family) * KindCount + (int)r.Kind)).ToArray();
+            kinds.Add(CandidateKindLoss.Compute(kindHead.call(hidden[.., -1]), tensor(kindTargets, device: device)) * (rows.Length / (double)batch.Count));
             if (CaptionPositions(rows, questions, (int)ids.shape[1]) is { } caption)
             {
                 var (rowIndex, position, target) = caption;
@@ -190,6 +216,8 @@ public sealed class CriticPretrainer : IDisposable
                 : rows.Select(r => (r.ReferenceScene, CandidateKind.Correct)).Concat(rows.Select(r => (r.CandidateScene, r.Kind)));
             if (SceneLabelTerm(tokens[.., ..^1], scenes.ToArray()) is { } term)
                 labels.Add(term);
+            if (!group.Key && ChangeTerm(rows, questions, hidden) is { } changeTerm)
+                changes.Add(changeTerm);
         }
         // The groups put single-image rows first; put margins and answers back in batch order.
         var grouped = batch.Select((e, i) => (e, i)).GroupBy(p => p.e.Reference is null).SelectMany(g => g.Select(p => p.i)).ToArray();
@@ -197,7 +225,8 @@ public sealed class CriticPretrainer : IDisposable
         for (var position = 0; position < grouped.Length; position++)
             backToBatch[grouped[position]] = position;
         var order = tensor(backToBatch, device: device);
-        return (cat(margins).index_select(0, order), tensor(answers.ToArray(), device: device).index_select(0, order), Weighted(captions), Weighted(labels));
+        return (cat(margins).index_select(0, order), tensor(answers.ToArray(), device: device).index_select(0, order), Weighted(captions), Weighted(labels),
+            kinds.Count == 0 ? null : kinds.Aggregate((a, b) => a + b), Weighted(changes));
     }
 
     /// <summary>For each caption token of each row with grounded text: the row, the position that predicts it, the token.</summary>
@@ -221,6 +250,39 @@ public sealed class CriticPretrainer : IDisposable
             }
         }
         return target.Count == 0 ? null : ([.. rowIndex], [.. position], [.. target]);
+    }
+
+    /// <summary>
+    /// The patch-change loss of two-image rows whose scenes are known: at each of the candidate's patch positions
+    /// the decoder's hidden state says whether the patch differs from the reference's — its object labels differ,
+    /// or the background, tint or style changed, or the candidate is degraded (the last three change every patch).
+    /// </summary>
+    (Tensor Loss, int Count)? ChangeTerm(CriticExample[] rows, long[][] ids, Tensor hidden)
+    {
+        var length = (int)hidden.shape[1];
+        var patches = criticConfig.Model.TokensPerImage - 1;
+        var grid = (int)Math.Round(Math.Sqrt(patches));
+        var (rowIndex, position, changed) = (new List<long>(), new List<long>(), new List<long>());
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i].ReferenceScene is not { } referenceScene || rows[i].CandidateScene is not { } candidateScene)
+                continue;
+            var (reference, candidate) = (SceneLabels.Of(referenceScene, grid), SceneLabels.Of(candidateScene, grid, rows[i].Kind));
+            var everywhere = candidate.Degradation != 0 || reference.Background != candidate.Background
+                || reference.Tint != candidate.Tint || reference.Style != candidate.Style;
+            var firstImage = Array.IndexOf(ids[i], criticConfig.Model.ImageTokenIndex);
+            var candidateStart = length - ids[i].Length + firstImage + criticConfig.Model.TokensPerImage;
+            for (var p = 0; p < patches; p++)
+            {
+                rowIndex.Add(i);
+                position.Add(candidateStart + p);
+                changed.Add(everywhere || reference.Heads.Zip(candidate.Heads).Any(h => h.First[p] != h.Second[p]) ? 1 : 0);
+            }
+        }
+        if (changed.Count == 0)
+            return null;
+        var readOut = changeHead.call(hidden.index([TensorIndex.Tensor(tensor(rowIndex.ToArray(), device: device)), TensorIndex.Tensor(tensor(position.ToArray(), device: device))]));
+        return (PatchChangeLoss.Compute(readOut, tensor(changed.ToArray(), device: device)), changed.Count / patches);
     }
 
     static int LastIndexOf(long[] ids, long[] words)
@@ -276,6 +338,8 @@ public sealed class CriticPretrainer : IDisposable
         optimizer.Dispose();
         visionOptimizer.Dispose();
         sceneHeads.Dispose();
+        kindHead.Dispose();
+        changeHead.Dispose();
         model.Dispose();
     }
 }
