@@ -28,12 +28,14 @@ public sealed record OracleTrainConfig
     /// <summary>The chance of simplifying each nuisance attribute once the curriculum has faded.</summary>
     public double SimplifyFloor { get; init; } = 0.1;
 
-    /// <summary>Seed of weight initialisation and noise draws; the scenes come from the fixed oracle seed range.</summary>
+    /// <summary>Seed of weight initialisation, noise and curriculum draws, and of which stretch of the oracle's training scenes is used.</summary>
     public int Seed { get; init; } = 0;
 
     public OracleTrainConfig Validate()
     {
         Model.Validate();
+        // Seed s trains on scene indices from s·2³², which must stay below the held-out range at 2⁴⁰.
+        if (Seed is < 0 or > 255) throw new ArgumentException($"Oracle seeds lie in 0…255 (got {Seed}).");
         if (Steps < 0 || WarmupSteps < 0) throw new ArgumentException($"Steps ({Steps}) and warm-up steps ({WarmupSteps}) must not be negative.");
         if (BatchSize < 1) throw new ArgumentException($"Batch size must be at least 1 (got {BatchSize}).");
         if (LearningRate <= 0) throw new ArgumentException($"Learning rate must be positive (got {LearningRate}).");

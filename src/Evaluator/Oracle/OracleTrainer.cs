@@ -88,6 +88,9 @@ public sealed class OracleTrainer : IDisposable
         return metrics;
     }
 
+    /// <summary>Each seed trains on its own stretch of the training range, so a second phase (<see cref="InitializeFrom"/>) with another seed sees new scenes.</summary>
+    private long SceneOffset => (long)config.Seed << 32;
+
     /// <summary>The scenes of one step and their clean renders.</summary>
     private (Scene[] Scenes, RgbImage[] Images) RenderBatch(long step)
     {
@@ -99,7 +102,7 @@ public sealed class OracleTrainer : IDisposable
         double chance = SceneCurriculum.Chance(config, step);
         for (int i = 0; i < scenes.Length; i++)
         {
-            scenes[i] = SceneCurriculum.Simplify(OracleScenes.Training(step * config.BatchSize + i).Scene, chance, draws);
+            scenes[i] = SceneCurriculum.Simplify(OracleScenes.Training(SceneOffset + step * config.BatchSize + i).Scene, chance, draws);
             images[i] = new RgbImage(Renderer.Render(scenes[i], resolution), resolution, resolution);
         }
         return (scenes, images);
@@ -117,6 +120,23 @@ public sealed class OracleTrainer : IDisposable
     }
 
     public void Save(string path, OracleTrainingRecord record) => OracleCheckpoint.Save(path, net, record);
+
+    /// <summary>
+    /// Starts from a saved oracle's weights instead of a fresh initialisation (a second phase with its own schedule);
+    /// its network shape must equal <see cref="OracleTrainConfig.Model"/>.
+    /// </summary>
+    public void InitializeFrom(string path)
+    {
+        var saved = OracleCheckpoint.ReadConfig(path).Model;
+        if (!saved.Channels.SequenceEqual(config.Model.Channels) || saved with { Channels = config.Model.Channels } != config.Model)
+            throw new ArgumentException($"{path} was trained as a different network ({System.Text.Json.JsonSerializer.Serialize(saved)}) than this run's ({System.Text.Json.JsonSerializer.Serialize(config.Model)}).");
+        using var loaded = OracleCheckpoint.Load(path, device);
+        using (no_grad())
+        {
+            var source = loaded.Network.state_dict();
+            foreach (var (name, tensor) in net.state_dict()) tensor.copy_(source[name]);
+        }
+    }
 
     public void Dispose()
     {

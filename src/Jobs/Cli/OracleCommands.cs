@@ -30,20 +30,32 @@ internal static class OracleCommands
         var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => new OracleTrainConfig().LearningRate };
         var seed = new Option<int>("--seed") { Description = "Seed of weight initialisation and noise augmentation.", DefaultValueFactory = _ => 0 };
         var evalScenes = new Option<int>("--eval-scenes") { Description = "Held-out scenes to measure accuracy on after training (0 skips it).", DefaultValueFactory = _ => 1000 };
+        var init = new Option<FileInfo?>("--init") { Description = "Start from this oracle's weights (a second phase with its own schedule) instead of a fresh network." };
+        var simplifyUntil = new Option<double>("--simplify-until") { Description = "Share of the steps over which the easy-scenes curriculum fades (0: full scenes from the start).", DefaultValueFactory = _ => new OracleTrainConfig().SimplifyUntil };
+        var simplifyFloor = new Option<double>("--simplify-floor") { Description = "Chance of simplifying each style, backdrop and fill once the curriculum has faded.", DefaultValueFactory = _ => new OracleTrainConfig().SimplifyFloor };
         var saveEvery = new Option<int>("--save-every") { Description = "Also write the weights every N steps (0: only at the end), so a long run that is stopped early still leaves a usable oracle.", DefaultValueFactory = _ => 0 };
         var device = DeviceOption();
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: NPEDIT_TORCH_THREADS, else all processors)." };
         var cmd = new Command("train", "Train the scene parser on renders from the oracle seed range (disjoint from corpora and the benchmark) and report held-out accuracy.")
         {
-            output, steps, batch, lr, seed, evalScenes, saveEvery, device, threads,
+            output, steps, batch, lr, seed, evalScenes, init, simplifyUntil, simplifyFloor, saveEvery, device, threads,
         };
         CliAction.Set(cmd, (p, ct) =>
         {
             var selection = TorchRuntime.Initialize(DeviceSpec.Parse(p.GetValue(device)), p.GetValue(threads));
-            var config = new OracleTrainConfig { Steps = p.GetValue(steps), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), Seed = p.GetValue(seed) }.Validate();
+            var config = new OracleTrainConfig
+            {
+                Steps = p.GetValue(steps), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), Seed = p.GetValue(seed),
+                SimplifyUntil = p.GetValue(simplifyUntil), SimplifyFloor = p.GetValue(simplifyFloor),
+            }.Validate();
             var path = p.GetValue(output)!.FullName;
             AnsiConsole.MarkupLine($"Training the oracle on {Markup.Escape(selection.Device.ToString())} ({torch.get_num_threads()} threads): {config.Steps} steps × {config.BatchSize} scenes at {config.Model.Resolution} px.");
             using var trainer = new OracleTrainer(config, selection.Device);
+            if (p.GetValue(init) is { } start)
+            {
+                trainer.InitializeFrom(start.FullName);
+                AnsiConsole.MarkupLine($"Starting from {Markup.Escape(start.FullName)}.");
+            }
             var sums = new Dictionary<string, (double Sum, int Count)>();
             int every = p.GetValue(saveEvery);
             if (every < 0) throw new ArgumentException($"--save-every must be 0 or a positive number of steps (got {every}).");
@@ -78,17 +90,19 @@ internal static class OracleCommands
     {
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Oracle weights (.safetensors) written by 'npedit oracle train' (default: the oracle bundled with the build)." };
         var scenes = new Option<int>("--scenes") { Description = "Held-out scenes to parse.", DefaultValueFactory = _ => 1000 };
+        var first = new Option<long>("--first-scene") { Description = "Index of the first held-out scene (the bundled oracle's test reads 300 from 50000).", DefaultValueFactory = _ => 0 };
         var res = new Option<int?>("--res") { Description = "Render the scenes at this size (default: the oracle's resolution); other sizes are resized before parsing." };
         var refine = new Option<bool>("--refine") { Description = "Also check the network's reading by rendering alternatives (analysis by synthesis; slower)." };
         var device = DeviceOption();
-        var cmd = new Command("check", "Measure an oracle's attribute accuracy on clean held-out renders.") { checkpoint, scenes, res, refine, device };
+        var cmd = new Command("check", "Measure an oracle's attribute accuracy on clean held-out renders.") { checkpoint, scenes, first, res, refine, device };
         CliAction.Set(cmd, (p, ct) =>
         {
             var selection = TorchRuntime.Initialize(DeviceSpec.Parse(p.GetValue(device)));
             var path = OracleCheckpoint.Resolve(p.GetValue(checkpoint)?.FullName);
             AnsiConsole.MarkupLine($"Oracle: {Markup.Escape(path)}");
             using var parser = OracleCheckpoint.Load(path, selection.Device);
-            PrintReport(OracleAccuracy.Measure(parser, p.GetValue(scenes), p.GetValue(res), refine: p.GetValue(refine)));
+            if (p.GetValue(first) < 0) throw new ArgumentException($"--first-scene must not be negative (got {p.GetValue(first)}).");
+            PrintReport(OracleAccuracy.Measure(parser, p.GetValue(scenes), p.GetValue(res), p.GetValue(first), p.GetValue(refine)));
             return Task.FromResult(0);
         });
         return cmd;

@@ -33,6 +33,28 @@ public class OracleCheckpointFacts
     }
 
     [Fact]
+    public void A_second_phase_starts_from_the_saved_weights()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "phase1.safetensors");
+        using var scope = NewDisposeScope();
+        using var first = new OracleTrainer(new OracleTrainConfig { Steps = 2, BatchSize = 4 });
+        first.Run((_, _) => { });
+        first.Save(path, new OracleTrainingRecord(first.Config, first.Step, first.TrainSeconds, 1, "test", null));
+        var input = OracleInput.ToTensor([RgbImage.Render(OracleScenes.HeldOut(4).Scene, 64)], 64);
+        first.Network.eval();
+
+        using var second = new OracleTrainer(new OracleTrainConfig { Steps = 2, BatchSize = 4, Seed = 1 });
+        second.InitializeFrom(path);
+        second.Network.eval();
+
+        Assert.True(first.Network.call(input).Shape.allclose(second.Network.call(input).Shape, rtol: 0, atol: 1e-6));
+        var other = new OracleTrainConfig { Model = new OracleConfig { Hidden = 64 } };
+        using var mismatched = new OracleTrainer(other with { Steps = 1, BatchSize = 1 });
+        Assert.Contains("different network", Assert.Throws<ArgumentException>(() => mismatched.InitializeFrom(path)).Message);
+    }
+
+    [Fact]
     public void A_missing_checkpoint_says_how_to_make_one()
     {
         var e = Assert.Throws<FileNotFoundException>(() => OracleCheckpoint.Load("/nonexistent/oracle.safetensors"));
