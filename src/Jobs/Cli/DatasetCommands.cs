@@ -169,6 +169,7 @@ internal static class DatasetCommands
         grid.AddRow("requests", $"{s.Requests} ({s.RequestsSent} sent, {s.CacheHits} from cache), mean latency {s.MeanLatencyMs:F0} ms");
         grid.AddRow("tokens", $"{s.InputTokens} in, {s.OutputTokens} out");
         grid.AddRow("failed attempts", s.FailuresByKind.Count == 0 ? "none" : string.Join(", ", s.FailuresByKind.Select(kv => $"{kv.Key}: {kv.Value}")));
+        grid.AddRow("verdicts", $"{s.InvalidInstructions} instructions judged invalid, {s.NotProminentImages} images without a prominent object");
         grid.AddRow("rejected replies", $"{s.Rejects} ('npedit dataset inspect {Markup.Escape(s.Name)}' shows them)");
         if (s.ExactDuplicates is { } exact)
             grid.AddRow("duplicates", $"{exact} exact (dropped), near-duplicate instruction rate {s.NearDuplicateRate:P1}");

@@ -5,7 +5,8 @@ namespace NpEdit.Jobs.Demo;
 /// <summary>
 /// The demo's sizes: <c>--quick</c> (target ≤ 3 minutes on 2 cores: every stage runs, none long enough to learn
 /// much; its CPU time per stage is in bench/RESULTS.md, and the critic, the largest, is cut hardest) and the
-/// default (≤ 20 minutes: the CPU presets e001 and e010, shortened).
+/// default (≤ 20 minutes: G_init and the critic exactly as their CPU presets pretrain them — e001 at 1,500 steps had
+/// not yet learned colours, step 4,000 has — and the NP-Edit preset e010 shortened).
 /// </summary>
 /// <param name="T2ISets">Overrides of experiments/e001-pretrain-shapes-s-cpu.yaml for G_init.</param>
 /// <param name="CriticSets">Overrides of the ShapesWorld critic's pretraining config.</param>
@@ -15,11 +16,11 @@ public sealed record DemoSettings(string Name, int CorpusImages, int ImagesPerUn
     string[] T2ISets, string[] CriticSets, IReadOnlyDictionary<string, int> TrainSets)
 {
     public static DemoSettings Quick { get; } = new("demo-quick", 120, 40, new OracleTrainConfig { Steps = 150 },
-        ["preset=shapes-xs", "steps=120", "eval.every=0", "eval.prompts=16", "eval.grid_prompts=4"],
+        ["preset=shapes-xs", "steps=120", "data.count=4000", "eval.every=0", "eval.prompts=16", "eval.grid_prompts=4"],
         ["steps=30", "batch_size=12", "warmup_steps=5", "held_out_per_family=20", "eval_every=30"],
         new Dictionary<string, int> { ["schedule.steps"] = 30, ["schedule.warmup_steps"] = 5, ["schedule.single_step_steps"] = 15 });
 
     public static DemoSettings Full { get; } = new("demo", 1200, 200, new OracleTrainConfig { Steps = 1500 },
-        ["steps=1500"], [],
+        [], [],
         new Dictionary<string, int> { ["schedule.steps"] = 400, ["schedule.warmup_steps"] = 40, ["schedule.single_step_steps"] = 120 });
 }
