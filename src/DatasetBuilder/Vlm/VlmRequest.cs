@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using NpEdit.Core.Tracking;
@@ -33,10 +32,4 @@ public sealed record VlmRequest(string Prompt, string? System, string User, IRea
         };
         return CanonicalJson.Hash(canonical);
     }
-}
-
-/// <summary>An image attached to a request.</summary>
-public sealed record VlmImage(byte[] Bytes, string MediaType = "image/png")
-{
-    public string Sha256 { get; } = Convert.ToHexString(SHA256.HashData(Bytes)).ToLowerInvariant();
 }
