@@ -21,23 +21,17 @@ public static class CriticImageProcessor
         var x = images;
         if (x.shape[2] != size || x.shape[3] != size)
             x = nn.functional.interpolate(x, size: [size, size], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true);
-        // ((x + 1) / 2 − mean) / std as one multiply-add with per-channel tensors (no Scalar arguments: see Rescale).
+        // ((x + 1) / 2 − mean) / std as one multiply-add with per-channel tensors.
         var scale = config.ImageStd.Select(s => (float)(0.5 / s)).ToArray();
         var shift = config.ImageMean.Zip(config.ImageStd, (m, s) => (float)((0.5 - m) / s)).ToArray();
         return Rescale(x, scale, shift);
     }
 
-    /// <summary>A Scalar kept alive for the process, so no fresh Scalar is made per call.</summary>
-    static readonly Scalar One = 1.0f.ToScalar();
-
-    /// <summary>
-    /// x · scale[c] + shift[c] per channel of (N, C, H, W). Tensor operands and a rooted Scalar: a fresh Scalar's
-    /// native value was once seen freed mid-call in a long CPU run ("toFloat … Expected false to be true" in <c>x + 1</c>).
-    /// </summary>
+    /// <summary>x · scale[c] + shift[c] per channel of (N, C, H, W).</summary>
     public static Tensor Rescale(Tensor x, float[] scale, float[] shift)
     {
         var a = tensor(scale, device: x.device).view(1, -1, 1, 1).to(x.dtype);
         var b = tensor(shift, device: x.device).view(1, -1, 1, 1).to(x.dtype);
-        return addcmul(b, x, a, One);
+        return x * a + b;
     }
 }
