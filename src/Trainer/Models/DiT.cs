@@ -68,7 +68,7 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor?, Ten
 
         var target = x_embedder.call(x) + pos_embed;                              // (N, T, D), T = (H/p)·(W/p)
         var y = y_embedder.call(text);                                            // (N, L, D)
-        var keep = textMask.to(float32).unsqueeze(-1);                           // (N, L, 1)
+        var keep = textMask.to(text.dtype).unsqueeze(-1);                        // (N, L, 1)
         var pooled = (text * keep).sum(1) / keep.sum(1).clamp_min(1.0);          // (N, TextDim)
         var textC = y_pooler.call(pooled);                                        // (N, D)
         var c = t_embedder.call(t) + textC;                                       // (N, D)
