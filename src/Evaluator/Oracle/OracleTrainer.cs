@@ -31,11 +31,12 @@ public sealed class OracleTrainer : IDisposable
         net = new SceneParserNet(config.Model);
         // Move before building the optimizer: module.to() replaces Parameter objects (TorchSharp #1455).
         net.to(this.device);
-        optimizer = optim.AdamW(net.parameters(), lr: config.LearningRate, weight_decay: config.WeightDecay);
+        optimizer = optim.AdamW(net.parameters(), lr: config.LearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
         int steps = Math.Max(1, config.Steps), warmup = Math.Max(1, config.WarmupSteps);
+        var floor = config.FinalLearningRateFraction;
         scheduler = optim.lr_scheduler.LambdaLR(optimizer, step => step < warmup
             ? (step + 1.0) / warmup
-            : 0.01 + 0.99 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1.0, (step - warmup) / (double)Math.Max(1, steps - warmup)))));
+            : floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1.0, (step - warmup) / (double)Math.Max(1, steps - warmup)))));
         generator = SeededNoise.NewGenerator((ulong)config.Seed);
         noiseDraws = new Random(config.Seed);
     }
@@ -79,6 +80,8 @@ public sealed class OracleTrainer : IDisposable
         var loss = terms.Values.Aggregate((a, b) => a + b);
         optimizer.zero_grad();
         loss.backward();
+        if (config.GradClip > 0)
+            nn.utils.clip_grad_norm_(net.parameters(), config.GradClip);
         var lr = optimizer.ParamGroups.First().LearningRate;
         optimizer.step();
         scheduler.step();

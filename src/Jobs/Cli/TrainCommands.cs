@@ -4,8 +4,6 @@ using NpEdit.Core.Config;
 using NpEdit.Core.Config.Training;
 using NpEdit.Core.Database;
 using NpEdit.Core.Tracking;
-using NpEdit.Trainer.Critic;
-using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Runtime;
 using NpEdit.Trainer.Training;
 using Spectre.Console;
@@ -14,7 +12,7 @@ namespace NpEdit.Jobs.Cli;
 
 /// <summary>
 /// <c>npedit train --config experiments/X.yaml [--set k=v]… [--resume]</c>: NP-Edit training (Algorithm 1). Thin:
-/// it resolves the config, loads G_init, the critic and the data, opens the run row and hands over to
+/// it resolves the config, loads its <see cref="TrainingInputs"/>, opens the run row and hands over to
 /// <see cref="NpEditRun"/>. The run is identified by (experiment, resolved config), so resubmitting the same
 /// config finds the same run and folder.
 /// </summary>
@@ -51,27 +49,9 @@ internal static class TrainCommands
         var device = selection.Device;
         AnsiConsole.MarkupLine($"device [bold]{Markup.Escape(device.ToString())}[/] ({Markup.Escape(selection.Reason)})");
 
-        var init = GeneratorCheckpoint.Load(RequireFile(config.Generator.Init, "generator.init"));
-        DiT? editor = null;
-        if (config.Generator.InitEditor.Length > 0)
-        {
-            var sft = GeneratorCheckpoint.Load(RequireFile(config.Generator.InitEditor, "generator.init_editor"));
-            sft.Text.Dispose();
-            editor = sft.DiT;
-        }
-        using var critic = ResolveCritic(config, device);
-        EditBatchSampler? sampler = null;
-        GroundTruthPairs? pairs = null;
-        if (config.Loss.Objective == Objective.Sft)
-        {
-            pairs = new GroundTruthPairs(config.Data.SftCorpusSeed);
-        }
-        else
-        {
-            var dataset = await EditDataset.LoadAsync(config.Data.Shards, ct);
-            sampler = new EditBatchSampler(dataset.Rows, config.Data.Fraction, config.Data.RemovalProbability, config.Data.Seed);
-            AnsiConsole.MarkupLine($"data: {dataset.Rows.Count} rows in {dataset.Shards.Count} shard(s), {sampler.Subset.Count} used (fraction {config.Data.Fraction})");
-        }
+        using var inputs = await TrainingInputs.LoadAsync(config, device, ct);
+        if (inputs.Dataset is { } dataset)
+            AnsiConsole.MarkupLine($"data: {dataset.Rows.Count} rows in {dataset.Shards.Count} shard(s), {inputs.Sampler!.Subset.Count} used (fraction {config.Data.Fraction})");
 
         await using var dataSource = await NpEditDatabase.OpenAsync(ct);
         var runs = new RunStore(dataSource);
@@ -82,12 +62,8 @@ internal static class TrainCommands
                 $"Run {run.Id} (same experiment and config) already has checkpoints in {directory} (newest {Path.GetFileName(existing)}). " +
                 "Pass --resume to continue it, or change the config (e.g. --set run.seed=1) to start a new run.");
 
-        using var trainer = new NpEditTrainer(config, init, critic, device, editor);
-        init.DiT.Dispose();
-        init.Text.Dispose();
-        editor?.Dispose();
-        var tracker = new TrainingTracker(run.Id, new MetricStore(dataSource), new ArtifactStore(dataSource));
-        var training = new NpEditRun(config, trainer, sampler, pairs, directory, tracker);
+        using var trainer = inputs.CreateTrainer();
+        var training = inputs.CreateRun(trainer, directory, new TrainingTracker(run.Id, new MetricStore(dataSource), new ArtifactStore(dataSource)));
         if (resume)
             AnsiConsole.MarkupLine($"resumed at step {training.Resume()}");
         AnsiConsole.MarkupLine($"run [bold]{run.Id}[/] ({(created ? "new" : "existing")}), experiment {Markup.Escape(config.Experiment)}, folder {Markup.Escape(directory)}");
@@ -115,25 +91,5 @@ internal static class TrainCommands
         await runs.SetStatusAsync(run.Id, RunStatus.Finished, ct: CancellationToken.None);
         AnsiConsole.MarkupLine($"[green]done[/]: {trainer.StepsDone} steps, {trainer.Guard.Skipped} skipped; checkpoint {Markup.Escape(NpEditRun.LatestCheckpoint(directory) ?? "-")}");
         return 0;
-    }
-
-    /// <summary>
-    /// The one place a critic comes from: <c>critic.checkpoint</c> → a frozen <see cref="IEditCritic"/> on
-    /// <paramref name="device"/>, or null when the objective does not use L_VLM (only_dmd, sft).
-    /// </summary>
-    internal static IEditCritic? ResolveCritic(NpEditConfig config, TorchSharp.torch.Device device)
-    {
-        if (config.Loss.Objective is Objective.OnlyDmd or Objective.Sft)
-            return null;
-        return CriticCheckpoint.Load(RequireFile(config.Critic.Checkpoint, "critic.checkpoint"), device);
-    }
-
-    private static string RequireFile(string path, string key)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-            throw new ArgumentException($"{key} is empty; set it in the experiment file or with --set {key}=PATH.");
-        if (!File.Exists(path) && !Directory.Exists(path))
-            throw new FileNotFoundException($"{key} '{path}' does not exist (relative paths are from {Environment.CurrentDirectory}).", path);
-        return path;
     }
 }

@@ -1,3 +1,4 @@
+using NpEdit.Core.Config;
 using NpEdit.Trainer.Models;
 
 namespace NpEdit.Trainer.Pretraining;
@@ -6,38 +7,24 @@ namespace NpEdit.Trainer.Pretraining;
 /// Settings of flow-matching text-to-image pretraining of G_init. Every default lives here; the CLI
 /// and experiment files override only what differs.
 /// </summary>
-public sealed record T2IPretrainConfig
+public sealed record T2IPretrainConfig : OptimizationSection
 {
+    /// <summary>
+    /// The learning rate stays at its peak after the warm-up (short runs gain from annealing it, which e001 turns on:
+    /// the last steps average out the gradient noise of batch 16); β2 0.99 as the NP-Edit warm-up config; gradient
+    /// norms clipped to 1 (a non-finite norm skips the step).
+    /// </summary>
+    public T2IPretrainConfig() : base(steps: 3000, learningRate: 5e-4, warmupSteps: 100, beta2: 0.99, gradClip: 1.0)
+    {
+    }
+
+    /// <summary>These defaults with <paramref name="optimization"/>'s optimisation settings.</summary>
+    public T2IPretrainConfig(OptimizationSection optimization) : base(optimization)
+    {
+    }
+
     /// <summary>The generator size (DiT + text encoder).</summary>
     public ModelPreset Model { get; init; } = ModelPresets.ShapesS;
-
-    /// <summary>Optimizer steps to run.</summary>
-    public int Steps { get; init; } = 3000;
-
-    /// <summary>Peak AdamW learning rate.</summary>
-    public double LearningRate { get; init; } = 5e-4;
-
-    /// <summary>Linear warm-up steps to the peak learning rate, constant after.</summary>
-    public int WarmupSteps { get; init; } = 100;
-
-    /// <summary>
-    /// Where the learning rate ends as a fraction of the peak: after the warm-up it follows a half cosine
-    /// from the peak down to this fraction at <see cref="Steps"/> (1 keeps it constant). Short runs gain from
-    /// annealing: the last steps average out the gradient noise of batch 16.
-    /// </summary>
-    public double FinalLearningRateFraction { get; init; } = 1.0;
-
-    /// <summary>AdamW β1.</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>AdamW β2 (0.99 as the NP-Edit warm-up config).</summary>
-    public double Beta2 { get; init; } = 0.99;
-
-    /// <summary>Decoupled weight decay.</summary>
-    public double WeightDecay { get; init; } = 0.0;
-
-    /// <summary>Gradient-norm clip; a non-finite norm skips the step.</summary>
-    public double GradClip { get; init; } = 1.0;
 
     /// <summary>Probability of replacing a caption by the empty prompt, so the model also learns the unconditional velocity for CFG.</summary>
     public double CaptionDropout { get; init; } = 0.1;
@@ -61,12 +48,9 @@ public sealed record T2IPretrainConfig
     public T2IPretrainConfig Validate()
     {
         Model.Validate();
-        if (Steps < 0 || WarmupSteps < 0)
-            throw new ArgumentException($"Steps ({Steps}) and WarmupSteps ({WarmupSteps}) must not be negative.");
-        if (LearningRate <= 0 || GradClip <= 0 || LogitNormalStd <= 0)
-            throw new ArgumentException($"LearningRate ({LearningRate}), GradClip ({GradClip}) and LogitNormalStd ({LogitNormalStd}) must be positive.");
-        if (FinalLearningRateFraction is < 0 or > 1)
-            throw new ArgumentException($"FinalLearningRateFraction {FinalLearningRateFraction} must lie in [0, 1].");
+        ValidateOptimization();
+        if (LogitNormalStd <= 0)
+            throw new ArgumentException($"LogitNormalStd ({LogitNormalStd}) must be positive.");
         if (EmaDecay is < 0 or >= 1)
             throw new ArgumentException($"EmaDecay {EmaDecay} must lie in [0, 1).");
         if (CaptionDropout is < 0 or > 1)

@@ -8,9 +8,13 @@ namespace NpEdit.Trainer.Pretraining;
 /// <c>experiments/*.yaml</c> (overrides only, snake_case) and stored in the run row and checkpoints.
 /// Optimisation defaults come from <see cref="T2IPretrainConfig"/>, so they live in one place.
 /// </summary>
-public sealed record T2IPretrainJobConfig : IValidatedConfig
+public sealed record T2IPretrainJobConfig : OptimizationSection, IValidatedConfig
 {
     static readonly T2IPretrainConfig Defaults = new();
+
+    public T2IPretrainJobConfig() : base(Defaults)
+    {
+    }
 
     /// <summary>Experiment the run row belongs to.</summary>
     public string Experiment { get; init; } = "pretrain-t2i";
@@ -18,14 +22,6 @@ public sealed record T2IPretrainJobConfig : IValidatedConfig
     /// <summary>Model preset: shapes-xs, shapes-s, shapes-m or dit-2b.</summary>
     public string Preset { get; init; } = ModelPresets.ShapesS.Name;
 
-    public int Steps { get; init; } = Defaults.Steps;
-    public double LearningRate { get; init; } = Defaults.LearningRate;
-    public int WarmupSteps { get; init; } = Defaults.WarmupSteps;
-    public double FinalLearningRateFraction { get; init; } = Defaults.FinalLearningRateFraction;
-    public double Beta1 { get; init; } = Defaults.Beta1;
-    public double Beta2 { get; init; } = Defaults.Beta2;
-    public double WeightDecay { get; init; } = Defaults.WeightDecay;
-    public double GradClip { get; init; } = Defaults.GradClip;
     public double CaptionDropout { get; init; } = Defaults.CaptionDropout;
     public double LogitNormalMean { get; init; } = Defaults.LogitNormalMean;
     public double LogitNormalStd { get; init; } = Defaults.LogitNormalStd;
@@ -42,17 +38,9 @@ public sealed record T2IPretrainJobConfig : IValidatedConfig
     public T2IEvalSection Eval { get; init; } = new();
 
     /// <summary>The trainer settings this job config resolves to.</summary>
-    public T2IPretrainConfig ToTrainerConfig() => new()
+    public T2IPretrainConfig ToTrainerConfig() => new(this)
     {
         Model = ModelPresets.Get(Preset),
-        Steps = Steps,
-        LearningRate = LearningRate,
-        WarmupSteps = WarmupSteps,
-        FinalLearningRateFraction = FinalLearningRateFraction,
-        Beta1 = Beta1,
-        Beta2 = Beta2,
-        WeightDecay = WeightDecay,
-        GradClip = GradClip,
         CaptionDropout = CaptionDropout,
         LogitNormalMean = LogitNormalMean,
         LogitNormalStd = LogitNormalStd,
@@ -66,12 +54,10 @@ public sealed record T2IPretrainJobConfig : IValidatedConfig
             yield return $"preset '{Preset}' is unknown; use one of {string.Join(", ", ModelPresets.All.Keys)}";
         if (Steps < 1)
             yield return $"steps must be at least 1 (got {Steps})";
-        if (LearningRate <= 0 || GradClip <= 0 || LogitNormalStd <= 0)
-            yield return "learning_rate, grad_clip and logit_normal_std must be positive";
-        if (FinalLearningRateFraction is < 0 or > 1)
-            yield return $"final_learning_rate_fraction must be in [0, 1] (got {FinalLearningRateFraction})";
-        if (WarmupSteps < 0)
-            yield return $"warmup_steps must not be negative (got {WarmupSteps})";
+        foreach (var problem in OptimizationProblems())
+            yield return problem;
+        if (LogitNormalStd <= 0)
+            yield return $"logit_normal_std must be positive (got {LogitNormalStd})";
         if (CaptionDropout is < 0 or > 1)
             yield return $"caption_dropout must be in [0, 1] (got {CaptionDropout})";
         if (EmaDecay is < 0 or >= 1)

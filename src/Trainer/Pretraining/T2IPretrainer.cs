@@ -139,7 +139,7 @@ public sealed class T2IPretrainer : IDisposable
 
         optimizer.zero_grad();
         loss.backward();
-        var gradNorm = nn.utils.clip_grad_norm_(parameters, config.GradClip);
+        var gradNorm = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm());
         // A non-finite norm would poison the weights and the EMA: skip the update, keep the step count (NP-Edit repo's guard).
         var skipped = !double.IsFinite(gradNorm);
         if (!skipped)

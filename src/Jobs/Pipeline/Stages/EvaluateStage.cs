@@ -7,7 +7,6 @@ using NpEdit.Evaluator.Pipeline;
 using NpEdit.Evaluator.Scoring;
 using NpEdit.Evaluator.Storage;
 using NpEdit.Trainer.Runtime;
-using NpEdit.Trainer.Training;
 
 namespace NpEdit.Jobs.Pipeline.Stages;
 
@@ -32,10 +31,8 @@ public sealed class EvaluateStage(NpgsqlDataSource dataSource)
         if (!File.Exists(oracle))
             throw new FileNotFoundException(
                 $"The ShapesWorld oracle '{oracle}' does not exist: train it with 'npedit oracle train --out {oracle}' (or set {PipelinePaths.OracleVariable}).", oracle);
-        var checkpoint = NpEditRun.LatestCheckpoint(PipelinePaths.RunDirectory(config, run.Id)) is { } latest
-            ? Path.Combine(latest, TrainingCheckpoint.GeneratorFile)
-            : "unknown";
-        var benchmark = await GenerateStage.LoadBenchAsync(ct);
+        var checkpoint = PipelinePaths.LatestGenerator(config, run.Id) ?? "unknown";
+        var benchmark = await PipelineBench.LoadAsync(ct);
         var device = TorchRuntime.Initialize(DeviceSpec.Parse(config.Run.Device)).Device;
         using var parser = OracleCheckpoint.Load(oracle, device);
         var judge = new OracleJudge(new ShapesBenchScorer(parser), oracle);

@@ -2,6 +2,7 @@ using NpEdit.Core.Config.Training;
 using NpEdit.Core.Database;
 using NpEdit.Core.Tracking;
 using NpEdit.Evaluator.Oracle;
+using NpEdit.Trainer.Training;
 
 namespace NpEdit.Jobs.Pipeline.Stages;
 
@@ -14,6 +15,12 @@ public static class PipelinePaths
     /// <summary>A training run's folder: the same place 'npedit train' uses, so either can resume the other's run.</summary>
     public static string RunDirectory(NpEditConfig config, Guid runId) =>
         Path.GetFullPath(Path.Combine(config.Run.OutputRoot, config.Experiment, runId.ToString()));
+
+    /// <summary>G_θ's weights in the run's newest complete checkpoint, or null when training has written none yet.</summary>
+    public static string? LatestGenerator(NpEditConfig config, Guid runId) =>
+        NpEditRun.LatestCheckpoint(RunDirectory(config, runId)) is { } latest
+            ? Path.Combine(latest, TrainingCheckpoint.GeneratorFile)
+            : null;
 
     /// <summary>ShapesWorld-Bench v1, written once under the state folder.</summary>
     public static string BenchRoot => Path.Combine(ProjectPaths.StateDirectory(), "bench");

@@ -1,13 +1,21 @@
+using NpEdit.Core.Config;
+
 namespace NpEdit.Trainer.Critic.Shapes;
 
 /// <summary>Settings of ShapesWorld critic pretraining; every default lives here.</summary>
-public sealed record CriticPretrainConfig
+public sealed record CriticPretrainConfig : OptimizationSection
 {
+    /// <summary>
+    /// The Yes/No stage: peak learning rate after a linear warm-up, then a cosine decay to 10%; AdamW β2 0.98;
+    /// gradient norms clipped to 1 (a non-finite norm skips the step).
+    /// </summary>
+    public CriticPretrainConfig()
+        : base(steps: 900, learningRate: 2e-3, warmupSteps: 30, finalLearningRateFraction: 0.1, beta2: 0.98, weightDecay: 0.01, gradClip: 1.0)
+    {
+    }
+
     /// <summary>Critic size preset (<see cref="CriticPresets.ByName"/>).</summary>
     public string Preset { get; init; } = "shapes-mini";
-
-    /// <summary>Optimizer steps.</summary>
-    public int Steps { get; init; } = 900;
 
     /// <summary>Steps of the vision stage before the Yes/No stage (0 skips it).</summary>
     public int VisionSteps { get; init; } = 200;
@@ -20,16 +28,6 @@ public sealed record CriticPretrainConfig
 
     /// <summary>Questions per step (the three families in turn).</summary>
     public int BatchSize { get; init; } = 24;
-
-    /// <summary>Peak AdamW learning rate, after linear warm-up, then cosine decay to 10%.</summary>
-    public double LearningRate { get; init; } = 2e-3;
-
-    public int WarmupSteps { get; init; } = 30;
-
-    public double WeightDecay { get; init; } = 0.01;
-
-    /// <summary>Gradient-norm clip; a non-finite norm skips the step.</summary>
-    public double GradClip { get; init; } = 1.0;
 
     /// <summary>Weight of the caption loss (next-token cross-entropy on the object name or instruction the images show).</summary>
     public double CaptionLossWeight { get; init; } = 0.5;
@@ -54,10 +52,9 @@ public sealed record CriticPretrainConfig
 
     public CriticPretrainConfig Validate()
     {
-        if (Steps < 0 || WarmupSteps < 0 || BatchSize < 3 || HeldOutPerFamily < 1 || EvalEvery < 1)
-            throw new ArgumentException($"Steps ({Steps}) and WarmupSteps ({WarmupSteps}) must not be negative, BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1.");
-        if (LearningRate <= 0 || GradClip <= 0 || WeightDecay < 0)
-            throw new ArgumentException($"LearningRate ({LearningRate}) and GradClip ({GradClip}) must be positive, WeightDecay ({WeightDecay}) not negative.");
+        ValidateOptimization();
+        if (BatchSize < 3 || HeldOutPerFamily < 1 || EvalEvery < 1)
+            throw new ArgumentException($"BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1.");
         if (VisionSteps < 0 || VisionBatchSize < 1 || VisionLearningRate <= 0)
             throw new ArgumentException($"VisionSteps ({VisionSteps}) must not be negative, VisionBatchSize ({VisionBatchSize}) must be at least 1 and VisionLearningRate ({VisionLearningRate}) positive.");
         if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0)

@@ -52,14 +52,15 @@ public sealed class CriticPretrainer : IDisposable
         tokenizer = CriticCheckpoint.CreateTokenizer(critic, ".");
         prompts = new CriticPrompts(tokenizer, critic.Template, critic.Model);
         parameters = [.. model.parameters(), .. sceneHeads.parameters(), .. kindHead.parameters(), .. changeHead.parameters()];
-        optimizer = optim.AdamW(parameters, lr: config.LearningRate, beta1: 0.9, beta2: 0.98, weight_decay: config.WeightDecay);
+        optimizer = optim.AdamW(parameters, lr: config.LearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
         // The vision stage trains what produces and reads image tokens: tower, projector, scene-label heads.
         visionParameters = [.. model.named_parameters().Where(p => p.name.StartsWith("vision_tower.", StringComparison.Ordinal) || p.name.StartsWith("multi_modal_projector.", StringComparison.Ordinal)).Select(p => p.parameter), .. sceneHeads.parameters()];
-        visionOptimizer = optim.AdamW(visionParameters, lr: config.VisionLearningRate, beta1: 0.9, beta2: 0.98, weight_decay: config.WeightDecay);
+        visionOptimizer = optim.AdamW(visionParameters, lr: config.VisionLearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
         var (warmup, total) = (Math.Max(1, config.WarmupSteps), Math.Max(1, config.Steps));
+        var floor = config.FinalLearningRateFraction;
         scheduler = optim.lr_scheduler.LambdaLR(optimizer, step => step < warmup
             ? (step + 1.0) / warmup
-            : 0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1.0, (step - warmup) / (double)Math.Max(1, total - warmup)))));
+            : floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1.0, (step - warmup) / (double)Math.Max(1, total - warmup)))));
     }
 
     static readonly int KindCount = Enum.GetValues<CandidateKind>().Length;
@@ -94,7 +95,7 @@ public sealed class CriticPretrainer : IDisposable
         var (loss, _) = SceneLabelTerm(tokens[.., ..^1], [.. images.Select(i => (i.Scene, i.Kind))])!.Value;
         visionOptimizer.zero_grad();
         loss.backward();
-        var gradNorm = nn.utils.clip_grad_norm_(visionParameters, config.GradClip);
+        var gradNorm = nn.utils.clip_grad_norm_(visionParameters, config.MaxGradNorm());
         // Linear warm-up over the first tenth, then constant: the stage is short.
         var warmup = Math.Max(1, config.VisionSteps / 10);
         foreach (var group in visionOptimizer.ParamGroups)
@@ -127,7 +128,7 @@ public sealed class CriticPretrainer : IDisposable
             loss = loss + config.ChangeLossWeight * change;
         optimizer.zero_grad();
         loss.backward();
-        var gradNorm = nn.utils.clip_grad_norm_(parameters, config.GradClip);
+        var gradNorm = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm());
         var lr = optimizer.ParamGroups.First().LearningRate;
         var skipped = !double.IsFinite(gradNorm);
         if (!skipped)
