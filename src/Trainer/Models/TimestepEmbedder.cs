@@ -29,7 +29,8 @@ public sealed class TimestepEmbedder : nn.Module<Tensor, Tensor>
 
     /// <param name="t">(N,) flow times in [0, 1].</param>
     /// <returns>(N, D)</returns>
-    public override Tensor forward(Tensor t) => linear2.call(act.call(linear1.call(Frequencies(t, frequencySize))));
+    public override Tensor forward(Tensor t) =>
+        linear2.call(act.call(linear1.call(Frequencies(t, frequencySize).to(linear1.weight!.dtype))));   // features in fp32, then the weights' dtype
 
     /// <summary>
     /// Sinusoidal features [cos(1000·t·ω_i), sin(1000·t·ω_i)] with ω_i = 10000^(−i/half), as in DiT's

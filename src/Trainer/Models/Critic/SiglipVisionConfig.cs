@@ -26,8 +26,9 @@ public sealed record SiglipVisionConfig
             throw new ArgumentException("vision_config: hidden_size, intermediate_size, num_hidden_layers, num_attention_heads and patch_size must be positive.");
         if (HiddenSize % NumAttentionHeads != 0)
             throw new ArgumentException($"vision_config: hidden_size {HiddenSize} must be divisible by num_attention_heads {NumAttentionHeads}.");
-        if (ImageSize % PatchSize != 0)
-            throw new ArgumentException($"vision_config: image_size {ImageSize} must be a multiple of patch_size {PatchSize}.");
+        // No multiple required: LLaVA-OneVision's own 384 px in 14 px patches is 27² patches, the stride-14 conv dropping 6 px.
+        if (ImageSize < PatchSize)
+            throw new ArgumentException($"vision_config: image_size {ImageSize} must be at least patch_size {PatchSize}.");
         return this;
     }
 }
