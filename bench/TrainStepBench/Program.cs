@@ -89,6 +89,7 @@ var common = new Dictionary<string, object>
 {
     ["side"] = "torchsharp", ["device"] = device.ToString(), ["preset"] = presetName, ["critic"] = criticName, ["dtype"] = dtypeName,
     ["gen_params"] = genParams, ["critic_params"] = criticParams, ["critic_sequence"] = criticSequence,
+    ["critic_vocab"] = criticConfig.Model.TextConfig.VocabSize, ["critic_yes_no_image"] = new[] { criticConfig.YesTokenId, criticConfig.NoTokenId, criticConfig.Model.ImageTokenIndex },
     ["aux_updates"] = config.Schedule.AuxUpdates, ["checkpointing"] = checkpointing,
 };
 
@@ -116,7 +117,11 @@ if (options.ContainsKey("find-max-batch"))
         {
             var ms = MsPerStep(n, 1, 1);
             (largest, largestMs) = (n, ms);
-            Console.Error.WriteLine($"batch {n}: {ms:F1} ms/step");
+            // A line per batch that ran: a run killed by a timeout still reports the largest batch reached.
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>(common)
+            {
+                ["find_max_batch"] = true, ["max_batch"] = n, ["ms_per_step_at_max"] = Math.Round(ms, 2), ["complete"] = false,
+            }));
         }
         catch (Exception e)
         {
@@ -129,6 +134,7 @@ if (options.ContainsKey("find-max-batch"))
     common["ms_per_step_at_max"] = Math.Round(largestMs, 2);
     common["failed_batch"] = failedAt;
     common["failure"] = error;
+    common["complete"] = true;
 }
 else
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs bench/GeneratorBench (Release, framework-dependent) and the .NET runtime it needs into
+# Packs bench/GeneratorBench and bench/TrainStepBench (Release, framework-dependent) and the .NET runtime it needs into
 # .npedit/gpu/npedit-gpu.tar.xz (limit 64 MB) for a GPU machine that has PyTorch but no .NET.
 # The CPU libtorch is left out: on the GPU machine the CUDA libtorch of the PyTorch install is used
 # (NPEDIT_LIBTORCH, see /work/shared/notes/gpu-and-native.md §3–4). Run from the repository root:
@@ -12,6 +12,7 @@ rm -rf "$stage"
 mkdir -p "$stage/app" "$stage/dotnet"
 
 dotnet build "$root/bench/GeneratorBench/GeneratorBench.csproj" -c Release -o "$stage/app" --nologo -v quiet
+dotnet build "$root/bench/TrainStepBench/TrainStepBench.csproj" -c Release -o "$stage/app" --nologo -v quiet   # bench/gpu/stepbench.sh
 # Only linux-x64 natives are needed, and of TorchSharp's only its glue library (libLibTorchSharp.so):
 # libtorch itself comes from the PyTorch install.
 find "$stage/app/runtimes" -mindepth 1 -maxdepth 1 ! -name linux-x64 -exec rm -rf {} +

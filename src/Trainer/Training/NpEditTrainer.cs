@@ -367,14 +367,14 @@ public sealed class NpEditTrainer : IDisposable
     {
         var separate = computeType != float32;
         optimizer.zero_grad();
-        if (separate)
-            foreach (var p in parameters)
-                p.grad?.zero_();
         loss.backward();
         if (separate)
             foreach (var (p, m) in parameters.Zip(masters))
                 if (p.grad is { } grad)
+                {
                     m.grad = grad.to(float32);
+                    p.grad = null;                          // free the bf16 gradient at once (2B DiTs: 4 GB)
+                }
         var norm = nn.utils.clip_grad_norm_(masters, clip > 0 ? clip : float.MaxValue);
         if (Guard.Check(StepsDone, ($"loss ({name})", loss.item<float>()), ($"grad_norm ({name})", norm)))
         {
@@ -382,6 +382,9 @@ public sealed class NpEditTrainer : IDisposable
             if (separate)
                 CopyMasters(parameters, masters);
         }
+        if (separate)
+            foreach (var m in masters)
+                m.grad = null;                              // the fp32 gradients live only through the step
         else
         {
             optimizer.zero_grad();

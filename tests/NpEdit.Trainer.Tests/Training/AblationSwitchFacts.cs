@@ -112,6 +112,7 @@ public sealed class AblationSwitchFacts
     [Theory]
     [InlineData(UnrollPolicy.PaperTwoPass, true)]
     [InlineData(UnrollPolicy.SingleStep, false)]
+    [InlineData(UnrollPolicy.TwoPass, true)]
     public void UnrollPolicy_DecidesWhetherSecondPassesHappen(UnrollPolicy policy, bool expectsTwoPass)
     {
         var config = TrainingFixtures.Config(Objective.OnlyDmd) with
@@ -125,6 +126,8 @@ public sealed class AblationSwitchFacts
         Assert.All(times.Take(2), t => Assert.Equal(1.0, t));                  // the single-step phase
         Assert.All(times, t => Assert.Contains(t, new[] { 1.0, 0.75, 0.5, 0.25 }));
         Assert.Equal(expectsTwoPass, times.Skip(2).Any(t => t < 1));
+        if (policy == UnrollPolicy.TwoPass)
+            Assert.All(times.Skip(2), t => Assert.True(t < 1));               // every step after the single-step phase
     }
 
     [Fact]
