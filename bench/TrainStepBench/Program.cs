@@ -131,7 +131,7 @@ if (options.ContainsKey("find-max-batch"))
     }
     common["find_max_batch"] = true;
     common["max_batch"] = largest;
-    common["ms_per_step_at_max"] = Math.Round(largestMs, 2);
+    common["ms_per_step_at_max"] = largest > 0 ? Math.Round(largestMs, 2) : null!;
     common["failed_batch"] = failedAt;
     common["failure"] = error;
     common["complete"] = true;

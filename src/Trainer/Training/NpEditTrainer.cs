@@ -382,14 +382,14 @@ public sealed class NpEditTrainer : IDisposable
             if (separate)
                 CopyMasters(parameters, masters);
         }
-        if (separate)
-            foreach (var m in masters)
-                m.grad = null;                              // the fp32 gradients live only through the step
         else
         {
             optimizer.zero_grad();
             logs["skipped"] = 1;
         }
+        if (separate)
+            foreach (var m in masters)
+                m.grad = null;                              // the fp32 gradients live only through the step
         return norm;
     }
 

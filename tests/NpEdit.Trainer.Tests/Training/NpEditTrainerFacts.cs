@@ -53,6 +53,7 @@ public sealed class NpEditTrainerFacts
         var logs = trainer.GeneratorStep(TrainingFixtures.Batch(trainer, Examples.Take(4).ToList()));
 
         Assert.True(logs["loss/dmd"] > 0 && logs["loss/vlm"] > 0, string.Join(", ", logs));
+        Assert.False(logs.ContainsKey("skipped"));                       // a finite step is applied, not skipped
         Assert.False(TrainingFixtures.Same(g, trainer.Generator));
         Assert.True(TrainingFixtures.Same(a, trainer.Auxiliary));
         Assert.True(TrainingFixtures.Same(t, trainer.Teacher));
