@@ -137,7 +137,10 @@ def build_critic(name, device, dtype):
         config = LlavaOnevisionConfig(image_token_id=spec["image"], image_token_index=spec["image"], **common)
     except TypeError:  # a transformers without the old image_token_index name
         config = LlavaOnevisionConfig(image_token_id=spec["image"], **common)
-    config.vision_config.vision_use_head = False  # our SigLIP tower has no pooling head (LLaVA uses hidden states only)
+    try:
+        config.vision_config.vision_use_head = False  # our SigLIP tower has no pooling head (LLaVA uses hidden states only)
+    except Exception:  # noqa: BLE001 (a strict config: the head stays; critic_params_without_head still compares)
+        pass
     config._attn_implementation = "sdpa"
     with torch.device(device):
         model = LlavaOnevisionForConditionalGeneration(config)
@@ -205,6 +208,7 @@ def main():
     try:
         critic, spec = build_critic(a.critic, device, compute)
         RESULT["critic_params"] = sum(q.numel() for q in critic.parameters())
+        RESULT["critic_params_without_head"] = sum(q.numel() for n, q in critic.named_parameters() if ".head." not in n)
         RESULT["critic_sequence"] = list(spec["sequence"])
         inner = critic.model
         tower, projector, newline, language = inner.vision_tower, inner.multi_modal_projector, inner.image_newline, inner.language_model

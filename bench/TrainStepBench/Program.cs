@@ -80,6 +80,8 @@ var trainer = new NpEditTrainer(config, (init, text, new GeneratorConfig(preset.
 init.Dispose();
 text.Dispose();
 set_default_device(CPU);
+GC.Collect();                      // the fp32 tensors that the bf16 casts replaced (dit-2b: 16 GB) go now, not at some later GC
+GC.WaitForPendingFinalizers();
 
 var genParams = trainer.Generator.parameters().Sum(p => p.numel());
 var criticParams = critic.Module.parameters().Sum(p => p.numel());
