@@ -140,10 +140,17 @@ if (options.ContainsKey("find-max-batch"))
 }
 else
 {
-    var ms = MsPerStep(batch, steps, warmup);
     common["batch"] = batch;
     common["steps"] = steps;
-    common["ms_per_step"] = Math.Round(ms, 2);
+    try
+    {
+        common["ms_per_step"] = Math.Round(MsPerStep(batch, steps, warmup), 2);
+    }
+    catch (Exception e)
+    {
+        common["error"] = $"step (batch {batch}): {e.GetType().Name}: {e.Message.Split('\n')[0]}";   // e.g. CUDA out of memory
+        Console.Error.WriteLine(e);
+    }
 }
 Console.WriteLine(JsonSerializer.Serialize(common));
 

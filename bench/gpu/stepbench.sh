@@ -65,7 +65,7 @@ lines = ["# One full NP-Edit training step on the GPU (bench/gpu/stepbench.sh)",
          "| side | preset | critic | dtype | batch | gen params | critic params | ms/step | PyTorch peak GiB | smi peak MiB | note |",
          "|---|---|---|---|---|---|---|---|---|---|---|"]
 for r in rows:
-    note = r.get("error") or (f"max batch {r.get('max_batch')} ({r.get('ms_per_step_at_max')} ms/step); failed at {r.get('failed_batch')}: {r.get('failure', '')[:80]}"
+    note = (r["error"] + " [" + r.get("args", "") + "]" if "error" in r else "") or (f"max batch {r.get('max_batch')} ({r.get('ms_per_step_at_max')} ms/step); failed at {r.get('failed_batch')}: {r.get('failure', '')[:80]}"
                               if r.get("find_max_batch") else "")
     lines.append(f"| {r.get('side')} | {r.get('preset', '')} | {r.get('critic', '')} | {r.get('dtype', '')} | {r.get('batch', '')} | "
                  f"{r.get('gen_params', '')} | {r.get('critic_params', '')} | {r.get('ms_per_step', '')} | {r.get('peak_gib', '')} | "
