@@ -109,6 +109,23 @@ public sealed class AblationSwitchFacts
             : -nn.functional.logsigmoid(yes - logits.select(1, 2)).mean().item<float>(), logs["loss/vlm_edit"], 4);
     }
 
+    [Fact]
+    public void PrecisionAndTwoPass_AreConfigValues_AndTwoPassNeedsAGrid()
+    {
+        var required = new System.Text.Json.Nodes.JsonObject
+        {
+            ["data"] = new System.Text.Json.Nodes.JsonObject { ["shards"] = new System.Text.Json.Nodes.JsonArray("a.parquet") },
+            ["generator"] = new System.Text.Json.Nodes.JsonObject { ["init"] = "g" },
+            ["critic"] = new System.Text.Json.Nodes.JsonObject { ["checkpoint"] = "c" },
+        };
+        var config = NpEdit.Core.Config.ConfigLoader.Resolve<NpEditConfig>(required, sets: ["run.precision=bf16", "schedule.unroll=two_pass"]).Value;
+
+        Assert.Equal(Precision.Bf16, config.Run.Precision);
+        Assert.Equal(UnrollPolicy.TwoPass, config.Schedule.Unroll);
+        Assert.Equal(Precision.Fp32, new NpEditConfig().Run.Precision);
+        Assert.Contains((config with { Schedule = config.Schedule with { SamplerSteps = 1 } }).Validate(), e => e.Contains("two_pass", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(UnrollPolicy.PaperTwoPass, true)]
     [InlineData(UnrollPolicy.SingleStep, false)]
