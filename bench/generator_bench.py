@@ -143,7 +143,8 @@ def main():
     dtype = getattr(torch, a.dtype)
     device = torch.device(a.device)
     torch.manual_seed(0)
-    model = DiT(size, cin, p, d, depth, heads, text_dim, freq).to(device=device, dtype=dtype)
+    with device:  # initialise on the device: a 2B-parameter init on the CPU alone takes longer than the timed steps
+        model = DiT(size, cin, p, d, depth, heads, text_dim, freq).to(dtype=dtype)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0)
     params = sum(q.numel() for q in model.parameters())
 

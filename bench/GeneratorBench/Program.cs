@@ -3,7 +3,7 @@
 // the same step: flow-matching MSE on random data, backward, clip_grad_norm 1.0, AdamW, loss.item() as the sync.
 //
 //   dotnet run -c Release --project bench/GeneratorBench -- --preset shapes-s --batch 32 --steps 20 --device cpu
-//   (on a GPU: --device cuda --dtype bfloat16; bench/gpu/run.sh runs both sides)
+//   (on a GPU: --device cuda --dtype bfloat16; bench/gpu/session.sh runs both sides)
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;

@@ -1,36 +1,64 @@
 #!/usr/bin/env bash
-# Packs bench/GeneratorBench and bench/TrainStepBench (Release, framework-dependent) and the .NET runtime it needs into
-# .npedit/gpu/npedit-gpu.tar.xz (limit 64 MB) for a GPU machine that has PyTorch but no .NET.
-# The CPU libtorch is left out: on the GPU machine the CUDA libtorch of the PyTorch install is used
-# (NPEDIT_LIBTORCH, see /work/shared/notes/gpu-and-native.md §3–4). Run from the repository root:
-#   bench/gpu/pack.sh        then, on the GPU machine:   bench/gpu/run.sh
+# Packs what a GPU session runs into .npedit/gpu/npedit-gpu.tar.xz (limit 64 MB): the benches (GeneratorBench,
+# CriticBench, TrainStepBench when present) and the npedit CLI, each a Release framework-dependent build in its
+# own folder, plus the .NET runtime they need (Microsoft.NETCore.App and, for the CLI, Microsoft.AspNetCore.App).
+# The GPU machine has PyTorch but no .NET; its CUDA libtorch is used (NPEDIT_LIBTORCH, shared/notes/gpu-and-native.md
+# §3–4), so the CPU libtorch is left out. Run from anywhere:
+#   bench/gpu/pack.sh        then, on the GPU machine:   bench/gpu/session.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/.npedit/gpu"
 stage="$out/stage"
 rm -rf "$stage"
-mkdir -p "$stage/app" "$stage/dotnet"
+mkdir -p "$stage/dotnet"
 
-dotnet build "$root/bench/GeneratorBench/GeneratorBench.csproj" -c Release -o "$stage/app" --nologo -v quiet
-dotnet build "$root/bench/TrainStepBench/TrainStepBench.csproj" -c Release -o "$stage/app" --nologo -v quiet   # bench/gpu/stepbench.sh
-# Only linux-x64 natives are needed, and of TorchSharp's only its glue library (libLibTorchSharp.so):
-# libtorch itself comes from the PyTorch install.
-find "$stage/app/runtimes" -mindepth 1 -maxdepth 1 ! -name linux-x64 -exec rm -rf {} +
-find "$stage/app/runtimes/linux-x64/native" -type f ! -name 'libLibTorchSharp.so' -delete 2>/dev/null || true
+declare -A apps=(
+  [GeneratorBench]="bench/GeneratorBench/GeneratorBench.csproj"
+  [CriticBench]="bench/CriticBench/CriticBench.csproj"
+  [TrainStepBench]="bench/TrainStepBench/TrainStepBench.csproj"
+  [npedit]="src/Jobs/NpEdit.Jobs.csproj"
+)
+for app in "${!apps[@]}"; do
+  project="$root/${apps[$app]}"
+  [ -f "$project" ] || { echo "pack.sh: $app skipped (${apps[$app]} does not exist)"; continue; }
+  dotnet build "$project" -c Release -o "$stage/$app" --nologo -v quiet
+  # Only linux-x64 natives, and none of the CPU libtorch: the PyTorch install provides libtorch there.
+  find "$stage/$app/runtimes" -mindepth 1 -maxdepth 1 ! -name linux-x64 -exec rm -rf {} +
+  find "$stage/$app/runtimes/linux-x64/native" -type f \( -name 'libtorch*' -o -name 'libc10*' -o -name 'libgomp*' \
+    -o -name 'libshm.so' -o -name 'libaoti*' -o -name 'libbackend_with_compiler.so' -o -name 'libjitbackend_test.so' \
+    -o -name 'libnnapi_backend.so' \) -delete 2>/dev/null || true
+done
 
 dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
-fx="$(ls -d "$dotnet_root"/shared/Microsoft.NETCore.App/* | sort -V | tail -1)"
 fxr="$(ls -d "$dotnet_root"/host/fxr/* | sort -V | tail -1)"
 cp "$dotnet_root/dotnet" "$stage/dotnet/"
-mkdir -p "$stage/dotnet/host/fxr" "$stage/dotnet/shared/Microsoft.NETCore.App"
+mkdir -p "$stage/dotnet/host/fxr" "$stage/dotnet/shared/Microsoft.NETCore.App" "$stage/dotnet/shared/Microsoft.AspNetCore.App"
 cp -r "$fxr" "$stage/dotnet/host/fxr/"
-cp -r "$fx" "$stage/dotnet/shared/Microsoft.NETCore.App/"
+for framework in Microsoft.NETCore.App Microsoft.AspNetCore.App; do
+  cp -r "$(ls -d "$dotnet_root/shared/$framework"/* | sort -V | tail -1)" "$stage/dotnet/shared/$framework/"
+done
 
-tar -C "$stage" -cJf "$out/npedit-gpu.tar.xz" app dotnet
+# The apps share most assemblies: hard-link identical files so tar stores each once.
+python3 - "$stage" <<'PY'
+import hashlib, os, sys
+seen = {}
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        path = os.path.join(folder, name)
+        if os.path.islink(path):
+            continue
+        digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+        if digest in seen:
+            os.remove(path)
+            os.link(seen[digest], path)
+        else:
+            seen[digest] = path
+PY
+tar -C "$stage" -cf - . | xz -T0 -6 > "$out/npedit-gpu.tar.xz"
 rm -rf "$stage"
 size=$(stat -c %s "$out/npedit-gpu.tar.xz")
 echo "wrote $out/npedit-gpu.tar.xz ($((size / 1024 / 1024)) MB)"
-if [ "$size" -gt $((64 * 1024 * 1024)) ]; then
-  echo "pack.sh: the pack is over 64 MB; it cannot travel to the GPU machine." >&2
+if [ "$size" -gt $((60 * 1024 * 1024)) ]; then
+  echo "pack.sh: the pack is over 60 MB; with the working tree it cannot travel to the GPU machine (64 MB)." >&2
   exit 1
 fi

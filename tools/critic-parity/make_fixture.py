@@ -10,6 +10,8 @@ norms and biases are not at their trivial initial values, and writes:
 
     config.json, model.safetensors   save_pretrained (transformers' own key layout)
     inputs.safetensors               input_ids (2, L) int64, pixel_values (4, 3, 28, 28) float32, logits (2, L, V) float32
+    intermediates.safetensors        projector output per image, the spliced image features and every decoder
+                                     hidden state (text_hidden_0 = the embeddings, the last after the final norm)
     provenance.json                  library versions and the command
 
 Both rows are two-image prompts (the multi-image path NP-Edit's questions use: 16 patch tokens + 1 newline per image),
@@ -73,19 +75,37 @@ def main():
 
     model = build_model()
     input_ids, pixel_values = build_inputs()
+    # Intermediates, so a mismatch can be located on a machine without transformers: the vision tower's
+    # last hidden state and the projector's output are captured by hooks (stable across transformers versions).
+    captured = {}
+
+    def keep(name):
+        def hook(_module, _inputs, output):
+            tensor = output if torch.is_tensor(output) else output[0]
+            captured[name] = tensor.detach().float().contiguous()
+        return hook
+
+    model.model.multi_modal_projector.register_forward_hook(keep("projected"))
     with torch.no_grad():
         out = model(input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
                     pixel_values=pixel_values.unsqueeze(1),            # (images, patches=1, 3, H, W)
                     image_sizes=torch.tensor([[28, 28]] * 4),
-                    batch_num_images=torch.tensor([2, 2]))             # multi-image path: no anyres tiling
+                    batch_num_images=torch.tensor([2, 2]),             # multi-image path: no anyres tiling
+                    output_hidden_states=True)
     logits = out.logits.float().contiguous()
+    extras = {f"text_hidden_{i}": h.float().contiguous() for i, h in enumerate(out.hidden_states or [])}
+    if out.image_hidden_states is not None:
+        extras["image_hidden_states"] = out.image_hidden_states.float().contiguous()
+    extras.update(captured)
 
     model.save_pretrained(args.out, safe_serialization=True)
     save_file({"input_ids": input_ids.contiguous(), "pixel_values": pixel_values.contiguous(), "logits": logits},
               os.path.join(args.out, "inputs.safetensors"))
+    save_file(extras, os.path.join(args.out, "intermediates.safetensors"))
     with open(os.path.join(args.out, "provenance.json"), "w") as f:
         json.dump({"transformers": transformers.__version__, "torch": torch.__version__,
-                   "command": " ".join(sys.argv)}, f, indent=2)
+                   "command": " ".join(sys.argv),
+                   "intermediates": {k: list(v.shape) for k, v in extras.items()}}, f, indent=2)
     size = sum(os.path.getsize(os.path.join(args.out, n)) for n in os.listdir(args.out))
     print(f"wrote {args.out}: logits {tuple(logits.shape)}, {size / 1e6:.2f} MB")
     assert size < 5e6, "fixture must stay under 5 MB"

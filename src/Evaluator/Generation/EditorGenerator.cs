@@ -1,3 +1,4 @@
+using NpEdit.Trainer.Runtime;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -81,8 +82,8 @@ public sealed class EditorGenerator(EvalStore store)
         var reference = ImageTensors.FromRgb(sources, size, size, device);                     // (N, 3, H, W) y
         var c = text.Encode(batch.Select(i => i.Instruction).ToArray(), device);               // (N, L, D)
         // One generator per batch, seeded from the run seed and the batch's first key: reruns reproduce a batch.
-        using var generator = new Generator((ulong)(options.Seed ^ StableHash(batch[0].Key)), device);
-        var noise = randn([batch.Length, 3, size, size], device: device, generator: generator); // ε at t = 1
+        using var generator = SeededNoise.NewGenerator((ulong)(options.Seed ^ StableHash(batch[0].Key)));
+        var noise = SeededNoise.Randn([batch.Length, 3, size, size], generator, device);         // ε at t = 1
         var x0 = FewStepSampler.Sample((x, t) => dit.call(x, t, c.Tokens, c.Mask, reference), noise, options.Steps, generator: generator);
         return ImageTensors.ToRgb(x0);
     }

@@ -1,3 +1,4 @@
+using NpEdit.Trainer.Runtime;
 using System.Diagnostics;
 using NpEdit.ShapesWorld.Rendering;
 using NpEdit.ShapesWorld.Scenes;
@@ -35,7 +36,7 @@ public sealed class OracleTrainer : IDisposable
         scheduler = optim.lr_scheduler.LambdaLR(optimizer, step => step < warmup
             ? (step + 1.0) / warmup
             : 0.01 + 0.99 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1.0, (step - warmup) / (double)Math.Max(1, steps - warmup)))));
-        generator = new Generator((ulong)config.Seed, this.device);
+        generator = SeededNoise.NewGenerator((ulong)config.Seed);
         noiseDraws = new Random(config.Seed);
     }
 
@@ -65,7 +66,7 @@ public sealed class OracleTrainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var (scenes, images) = prefetched is { Step: var ready } && ready == Step ? prefetched.Value.Batch.Result : RenderBatch(Step);
-        // Render the next batch on another core while this one trains: rendering is about a seventh of a step.
+        // Render the next batch while this one trains (on the CPU rendering is about a seventh of a step).
         long following = Step + 1;
         prefetched = following < config.Steps ? (following, Task.Run(() => RenderBatch(following))) : null;
         int resolution = config.Model.Resolution;
@@ -101,10 +102,10 @@ public sealed class OracleTrainer : IDisposable
         var draws = new Random(unchecked(config.Seed * 1_000_003 + (int)step));
         double chance = SceneCurriculum.Chance(config, step);
         for (int i = 0; i < scenes.Length; i++)
-        {
             scenes[i] = SceneCurriculum.Simplify(OracleScenes.Training(SceneOffset + step * config.BatchSize + i).Scene, chance, draws);
-            images[i] = new RgbImage(Renderer.Render(scenes[i], resolution), resolution, resolution);
-        }
+        // The draws above are sequential (one Random); the renders are independent, so they use every core: on a GPU
+        // the step is a few milliseconds and rendering would otherwise bound it.
+        Parallel.For(0, scenes.Length, i => images[i] = new RgbImage(Renderer.Render(scenes[i], resolution), resolution, resolution));
         return (scenes, images);
     }
 
@@ -116,7 +117,7 @@ public sealed class OracleTrainer : IDisposable
         for (int i = 0; i < sigma.Length; i++)
             sigma[i] = noiseDraws.NextDouble() < config.NoiseFraction ? (float)(noiseDraws.NextDouble() * config.MaxNoise) : 0f;
         var scale = tensor(sigma, [sigma.Length, 1, 1, 1], device: device);
-        return input + randn(input.shape, device: device, generator: generator) * scale;
+        return input + SeededNoise.Randn(input.shape, generator, device) * scale;
     }
 
     public void Save(string path, OracleTrainingRecord record) => OracleCheckpoint.Save(path, net, record);

@@ -29,8 +29,9 @@ public sealed class TimestepEmbedder : nn.Module<Tensor, Tensor>
 
     /// <param name="t">(N,) flow times in [0, 1].</param>
     /// <returns>(N, D)</returns>
+    /// <remarks>The features are computed in fp32 (1000·t needs the precision) and then take the layers' dtype (bf16 on the GPU).</remarks>
     public override Tensor forward(Tensor t) =>
-        linear2.call(act.call(linear1.call(Frequencies(t, frequencySize).to(linear1.weight!.dtype))));   // features in fp32, then the weights' dtype
+        linear2.call(act.call(linear1.call(Frequencies(t, frequencySize).to(linear1.weight!.dtype))));
 
     /// <summary>
     /// Sinusoidal features [cos(1000·t·ω_i), sin(1000·t·ω_i)] with ω_i = 10000^(−i/half), as in DiT's

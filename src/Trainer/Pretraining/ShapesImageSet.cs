@@ -1,3 +1,4 @@
+using NpEdit.Trainer.Runtime;
 using NpEdit.ShapesWorld.Captions;
 using NpEdit.ShapesWorld.Corpus;
 using NpEdit.ShapesWorld.Rendering;
@@ -104,8 +105,8 @@ public sealed class ShapesImageSet : IDisposable
     {
         using var scope = NewDisposeScope();
         var device = generator.device;
-        var index = randint(Count, [batchSize], generator: generator, device: device).cpu();     // (B,)
-        var picks = rand(batchSize, generator: generator, device: device).cpu().data<float>().ToArray();
+        var index = randint(Count, [batchSize], generator: generator);                         // (B,) drawn on the CPU (SeededNoise)
+        var picks = rand(batchSize, generator: generator).data<float>().ToArray();
         var ids = index.data<long>().ToArray();
         var batch = images.index_select(0, index).MoveToOuterDisposeScope();                    // (B, 3, S, S)
         var batchWeights = weights?.index_select(0, index).MoveToOuterDisposeScope();          // (B, 1, S, S)

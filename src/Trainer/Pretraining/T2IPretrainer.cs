@@ -1,3 +1,4 @@
+using NpEdit.Trainer.Runtime;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NpEdit.Trainer.Losses;
@@ -65,7 +66,7 @@ public sealed class T2IPretrainer : IDisposable
         }
         parameters = [.. dit.parameters(), .. text.parameters()];
         optimizer = optim.AdamW(parameters, lr: config.LearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
-        generator = new torch.Generator((ulong)config.Seed, this.device);
+        generator = SeededNoise.NewGenerator((ulong)config.Seed);
     }
 
     /// <summary>The resolved settings.</summary>
@@ -125,11 +126,11 @@ public sealed class T2IPretrainer : IDisposable
 
         var x = autoencoder.Encode(batch.Images.to(float32, device));                         // (N, C, H, W)
         var n = x.shape[0];
-        var drop = rand(n, generator: generator, device: device).lt(config.CaptionDropout).cpu().data<bool>().ToArray();
+        var drop = rand(n, generator: generator).lt(config.CaptionDropout).data<bool>().ToArray();
         var captions = batch.Captions.Select((caption, i) => drop[i] ? "" : caption).ToArray();
         var c = text.Encode(captions, device);                                                // (N, L, Dt), (N, L)
         var t = FlowMatching.SampleLogitNormal(n, config.LogitNormalMean, config.LogitNormalStd, device, generator); // (N,)
-        var noise = randn(x.shape, device: device, generator: generator);                    // ε
+        var noise = SeededNoise.Randn(x.shape, generator, device);                    // ε
         var xt = FlowMatching.Interpolate(x, noise, t);                                       // x_t = (1−t)·x + t·ε
         var v = dit.call(xt, t, c.Tokens, c.Mask, null);                                      // v_θ(x_t, t, c)
         var loss = batch.Weights is null
@@ -186,8 +187,8 @@ public sealed class T2IPretrainer : IDisposable
         var cond = encoder.Encode(captions, device);
         var neg = encoder.Encode(Enumerable.Repeat(negativePrompt, captions.Count).ToArray(), device);
         var shape = new long[] { captions.Count, config.Model.DiT.InChannels, config.Model.DiT.ImageSize, config.Model.DiT.ImageSize };
-        using var noiseGenerator = new torch.Generator((ulong)seed, device);
-        var noise = randn(shape, device: device, generator: noiseGenerator);
+        using var noiseGenerator = SeededNoise.NewGenerator((ulong)seed);
+        var noise = SeededNoise.Randn(shape, noiseGenerator, device);
         var x0 = EulerSampler.Sample(
             (x, t) => model.call(x, t, cond.Tokens, cond.Mask, null), noise, steps,
             negative: (x, t) => model.call(x, t, neg.Tokens, neg.Mask, null), guidanceScale: guidanceScale);

@@ -1,3 +1,4 @@
+using NpEdit.Trainer.Runtime;
 using static TorchSharp.torch;
 
 namespace NpEdit.Trainer.Sampling;
@@ -41,7 +42,7 @@ public static class FewStepSampler
             x.Dispose();
             if (k + 1 == grid.Length)
                 return x0.MoveToOuterDisposeScope();
-            var fresh = randn(noise.shape, dtype: noise.dtype, device: noise.device, generator: generator);
+            var fresh = generator is null ? randn_like(noise) : SeededNoise.Randn(noise.shape, generator, noise.device, noise.dtype);
             var next = full(n, grid[k + 1], dtype: noise.dtype, device: noise.device);
             x = FlowMatching.Interpolate(x0, fresh, next).MoveToOuterDisposeScope();  // re-noise with fresh ε′
         }

@@ -1,3 +1,4 @@
+using NpEdit.Trainer.Runtime;
 using static TorchSharp.torch;
 
 namespace NpEdit.Trainer.Sampling;
@@ -29,7 +30,7 @@ public static class FlowMatching
     /// t = sigmoid(m + s·u), u ~ N(0, 1), which favours the middle of the path.
     /// </summary>
     public static Tensor SampleLogitNormal(long n, double mean, double std, Device device, Generator? generator = null) =>
-        sigmoid(randn(n, device: device, generator: generator) * std + mean);
+        sigmoid((generator is null ? randn(n, device: device) : SeededNoise.Randn([n], generator, device)) * std + mean);
 
     /// <summary>
     /// The resolution time shift of SD3 (Eq. 23): s·t / (1 + (s−1)·t). With s = 6 it maps the paper's

@@ -1,3 +1,4 @@
+using NpEdit.Trainer.Runtime;
 using System.Diagnostics;
 using NpEdit.Core.Config.Training;
 using NpEdit.Core.Shards;
@@ -148,8 +149,8 @@ public sealed class NpEditTrainer : IDisposable
         var y = autoencoder.Encode(inputs.to(float32, device));
         var x = autoencoder.Encode(targets.to(float32, device));
         var c = Encode(instructions);
-        var t = rand(x.shape[0], device: device, generator: g);                               // t ~ U(0, 1)
-        var noise = randn(x.shape, device: device, generator: g);
+        var t = SeededNoise.Rand([x.shape[0]], g, device);                                    // t ~ U(0, 1)
+        var noise = SeededNoise.Randn(x.shape, g, device);
         var v = Call(generator, FlowMatching.Interpolate(x, noise, t), t, c, y);
         var terms = FlowMatchingLoss.Compute(v, x, noise, "sft");
         var logs = new Dictionary<string, double>(terms.Logs) { ["loss/total"] = terms.Loss.item<float>() };
@@ -167,8 +168,8 @@ public sealed class NpEditTrainer : IDisposable
         using var g = NewGenerator(StepSeeds.Warmup);
         var y = autoencoder.Encode(batch.References);
         var cy = Encode(batch.Examples.Select(e => e.Sample.SourceCaption).ToArray());
-        var t = rand(y.shape[0], device: device, generator: g);                               // t ~ U(0, 1)
-        var noise = randn(y.shape, device: device, generator: g);
+        var t = SeededNoise.Rand([y.shape[0]], g, device);                                    // t ~ U(0, 1)
+        var noise = SeededNoise.Randn(y.shape, g, device);
         var v = Call(generator, FlowMatching.Interpolate(y, noise, t), t, cy, y);
         var terms = FlowMatchingLoss.Compute(v, y, noise, "warmup");
         var logs = new Dictionary<string, double>(terms.Logs) { ["loss/total"] = terms.Loss.item<float>(), ["phase/warmup"] = 1 };
@@ -193,7 +194,7 @@ public sealed class NpEditTrainer : IDisposable
         var c = Encode(instructions);
         var t = DrawUnrollTime();
         using var g = NewGenerator(StepSeeds.Noise);
-        var x = Unroll(randn(y.shape, device: device, generator: g), t, c, y, g).X0;          // G_θ(ε, …), one or two passes
+        var x = Unroll(SeededNoise.Randn(y.shape, g, device), t, c, y, g).X0;                 // G_θ(ε, …), one or two passes
 
         var logs = new Dictionary<string, double> { ["unroll/t"] = t, ["do_nothing/count"] = doNothing.Count(d => d) };
         var edit = Enumerable.Range(0, n).Where(i => !doNothing[i]).ToArray();
@@ -249,7 +250,7 @@ public sealed class NpEditTrainer : IDisposable
         if (t >= 1.0)
             return (first, first);
         var tt = full(n, t, device: device);
-        var xt = FlowMatching.Interpolate(first, randn(noise.shape, device: device, generator: g), tt);   // fresh ε′
+        var xt = FlowMatching.Interpolate(first, SeededNoise.Randn(noise.shape, g, device), tt);   // fresh ε′
         return (first, FlowMatching.PredictX0(xt, tt, Pass(xt, tt, c, y)));
     }
 
@@ -272,8 +273,8 @@ public sealed class NpEditTrainer : IDisposable
         {
             using var g = NewGenerator(StepSeeds.Dmd);
             var n = x.shape[0];
-            var t = rand(n, device: device, generator: g) * (loss.DmdTMax - loss.DmdTMin) + loss.DmdTMin;  // (N,)
-            var xt = FlowMatching.Interpolate(x.detach(), randn(x.shape, device: device, generator: g), t);
+            var t = SeededNoise.Rand([n], g, device) * (loss.DmdTMax - loss.DmdTMin) + loss.DmdTMin;  // (N,)
+            var xt = FlowMatching.Interpolate(x.detach(), SeededNoise.Randn(x.shape, g, device), t);
             var cx = Encode(samples.Select(s => s.EditedCaption).ToArray());
             var negative = Encode(Enumerable.Repeat(loss.NegativePrompt, (int)n).ToArray());
             var scale = tensor(samples.Select(s => (float)(loss.HardEditTypes.Contains(s.EditType) ? loss.GuidanceScaleHard : loss.GuidanceScale)).ToArray(),
@@ -308,11 +309,11 @@ public sealed class NpEditTrainer : IDisposable
             using (no_grad())
             {
                 generator.eval();
-                x0 = Unroll(randn(y.shape, device: device, generator: g), DrawUnrollTime(k + 1), c, y, g).X0;
+                x0 = Unroll(SeededNoise.Randn(y.shape, g, device), DrawUnrollTime(k + 1), c, y, g).X0;
             }
             auxiliary.train();
-            var t = rand(x0.shape[0], device: device, generator: g);
-            var noise = randn(x0.shape, device: device, generator: g);
+            var t = SeededNoise.Rand([x0.shape[0]], g, device);
+            var noise = SeededNoise.Randn(x0.shape, g, device);
             var v = Call(auxiliary, FlowMatching.Interpolate(x0, noise, t), t, cx, null);
             var terms = FlowMatchingLoss.Compute(v, x0, noise, "aux");
             var sink = new Dictionary<string, double>();
@@ -335,9 +336,9 @@ public sealed class NpEditTrainer : IDisposable
         generator.eval();
         var y = autoencoder.Encode(references.to(float32, device));
         var c = Encode(instructions);
-        using var g = new torch.Generator((ulong)seed, device);
+        using var g = SeededNoise.NewGenerator((ulong)seed);
         var x0 = FewStepSampler.Sample((x, t) => Call(generator, x, t, c, y),
-            randn(y.shape, device: device, generator: g), config.Schedule.SamplerSteps, generator: g);
+            SeededNoise.Randn(y.shape, g, device), config.Schedule.SamplerSteps, generator: g);
         return autoencoder.Decode(x0).clamp(-1, 1).cpu().MoveToOuterDisposeScope();
     }
 
@@ -420,7 +421,7 @@ public sealed class NpEditTrainer : IDisposable
         return Enumerable.Range(0, n).Select(_ => rng.Chance(config.Loss.DoNothingProbability)).ToArray();
     }
 
-    private torch.Generator NewGenerator(ulong purpose) => new(StepSeeds.For(config.Run.Seed, StepsDone, purpose), device);
+    private torch.Generator NewGenerator(ulong purpose) => SeededNoise.NewGenerator(StepSeeds.For(config.Run.Seed, StepsDone, purpose));
 
     /// <summary>One DiT call in the compute dtype: inputs cast to it, the velocity back to fp32 (losses stay fp32).</summary>
     private Tensor Call(DiT model, Tensor x, Tensor t, TextEncoding c, Tensor? y) =>

@@ -27,6 +27,17 @@ public class LlavaOnevisionModelFacts
     }
 
     [Fact]
+    public void VisionTower_DropsTheRemainder_WhenTheImageIsNotAMultipleOfThePatch()
+    {
+        // LLaVA-OV's so400m-patch14-384: 384 = 27·14 + 6 gives 27² = 729 tokens (the default config must be valid).
+        Assert.Equal(729, new SiglipVisionConfig().Validate().NumPatches);
+        using var scope = NewDisposeScope();
+        var v = TinyCritics.Model().VisionConfig with { ImageSize = 18 };      // patch 4: 4×4 patches, 2 px dropped
+        Assert.Equal(new long[] { 2, 16, 24 }, new SiglipEmbeddings(v.Validate()).call(randn(2, 3, 18, 18)).shape);
+        Assert.Throws<ArgumentException>(() => (v with { ImageSize = 3 }).Validate());
+    }
+
+    [Fact]
     public void TextBlocks_HaveTheShapesOfTheConfig()
     {
         using var scope = NewDisposeScope();

@@ -42,6 +42,25 @@ public class DiTFacts
     }
 
     [Fact]
+    public void Bf16Model_RunsForwardAndBackward_WithFp32Inputs()
+    {
+        // The GPU presets run in bf16; every tensor the DiT makes itself (time features, text mask, positions) must
+        // follow the weights' dtype (an fp32 tensor reaching a bf16 Linear throws; found on the H100).
+        using var scope = NewDisposeScope();
+        var dit = new DiT(_config);
+        TinyModels.Perturb(dit);
+        dit.to(ScalarType.BFloat16);
+        var (x, t, text, mask) = Inputs(2);
+
+        var v = dit.call(x.bfloat16(), t, text.bfloat16(), mask, randn(x.shape).bfloat16());
+        v.to(ScalarType.Float32).square().mean().backward();
+
+        Assert.Equal(ScalarType.BFloat16, v.dtype);
+        Assert.True(v.to(ScalarType.Float32).isfinite().all().item<bool>());
+        Assert.All(dit.parameters(), p => Assert.True(p.grad is { } g && g.dtype == ScalarType.BFloat16));
+    }
+
+    [Fact]
     public void Forward_PredictsZero_BeforeTraining()
     {
         using var scope = NewDisposeScope();

@@ -16,7 +16,7 @@ public sealed record SiglipVisionConfig
     public int PatchSize { get; init; } = 14;
     public double LayerNormEps { get; init; } = 1e-6;
 
-    /// <summary>Image tokens per image: (image_size / patch_size)².</summary>
+    /// <summary>Image tokens per image: ⌊image_size / patch_size⌋².</summary>
     public int NumPatches => (ImageSize / PatchSize) * (ImageSize / PatchSize);
 
     /// <summary>Rejects sizes the tower cannot be built with.</summary>
@@ -26,7 +26,7 @@ public sealed record SiglipVisionConfig
             throw new ArgumentException("vision_config: hidden_size, intermediate_size, num_hidden_layers, num_attention_heads and patch_size must be positive.");
         if (HiddenSize % NumAttentionHeads != 0)
             throw new ArgumentException($"vision_config: hidden_size {HiddenSize} must be divisible by num_attention_heads {NumAttentionHeads}.");
-        // No multiple required: LLaVA-OneVision's own 384 px in 14 px patches is 27² patches, the stride-14 conv dropping 6 px.
+        // Not a multiple: the stride-p patch convolution drops the remainder, as so400m-patch14-384 does (384 = 27·14 + 6).
         if (ImageSize < PatchSize)
             throw new ArgumentException($"vision_config: image_size {ImageSize} must be at least patch_size {PatchSize}.");
         return this;

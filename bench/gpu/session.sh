@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# One GPU session (device time is scarce: every part has its own time limit, and one part failing does not stop
+# the others). On the GPU machine, from the repository root, after bench/gpu/pack.sh ran here:
+#   bench/gpu/session.sh [parts...]      parts: fixture generator critic oracle stepbench (default: all but stepbench)
+# Unpacks .npedit/gpu/npedit-gpu.tar.xz, uses the PyTorch install's CUDA libtorch (NPEDIT_LIBTORCH), and writes at
+# most 8 files to $OUT: summary.md, results.jsonl, logs.tar.gz, and one tar per artefact (fixture.tar, oracle.tar).
+# TorchSharp and PyTorch runs of one configuration alternate, so their ratio is measured side by side.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(fixture generator critic oracle)
+python="${PYTHON:-$(command -v python3)}"
+torch_lib="${NPEDIT_LIBTORCH:-$("$python" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')}"
+out="${OUT:-$root/.npedit/gpu/out}"
+work="$(mktemp -d)"
+logs="$work/logs"
+mkdir -p "$out" "$logs"
+results="$out/results.jsonl"
+: > "$results"
+began=$SECONDS
+budget=${SESSION_SECONDS:-420}   # the whole session; each part's limit is cut to what is left
+left() { echo $((budget - (SECONDS - began))); }
+
+tar -C "$work" -xJf "$root/.npedit/gpu/npedit-gpu.tar.xz"
+export NPEDIT_LIBTORCH="$torch_lib" LD_LIBRARY_PATH="$torch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export DOTNET_ROOT="$work/dotnet" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PYTHONUNBUFFERED=1
+dotnet="$work/dotnet/dotnet"
+{
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+  "$python" -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'
+  nproc
+} > "$logs/machine.txt" 2>&1
+echo "unpacked in $((SECONDS - began)) s: $(tr '\n' ' ' < "$logs/machine.txt")"
+
+# measure PART LIMIT_S COMMAND...: runs one measurement, appends its last stdout line (JSON) to results.jsonl with
+# the peak of nvidia-smi's used memory above the idle level, or an error row.
+measure() {
+  local part=$1 limit=$2; shift 2
+  if [ "$(left)" -lt 40 ]; then
+    echo "{\"part\":\"$part\",\"error\":\"skipped: the session's ${budget} s are used up\",\"command\":\"$*\"}" >> "$results"
+    tail -1 "$results"; return
+  fi
+  [ "$limit" -gt "$(($(left) - 20))" ] && limit=$(($(left) - 20))
+  local smi="$work/smi.$RANDOM" base line rc
+  base=$(nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits | head -1)
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 100 > "$smi" 2>/dev/null &
+  local sampler=$!
+  line=$(timeout "$limit" "$@" 2>>"$logs/$part.stderr" | tail -1); rc=$?
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
+  local peak; peak=$(sort -n "$smi" | tail -1)
+  if [ $rc -ne 0 ] || [ "${line:0:1}" != "{" ]; then
+    echo "{\"part\":\"$part\",\"error\":\"exit $rc (124 = over ${limit} s); see logs.tar.gz $part.stderr\",\"command\":\"$*\"}" >> "$results"
+  else
+    "$python" -c 'import json,sys; r=json.loads(sys.argv[1]); r["part"]=sys.argv[2]; r["smi_peak_mib"]=int(sys.argv[3] or 0)-int(sys.argv[4] or 0); print(json.dumps(r))' \
+      "$line" "$part" "${peak:-0}" "${base:-0}" >> "$results"
+  fi
+  tail -1 "$results"
+}
+
+# CPU only (the reference logits are fp32 on the CPU), so it runs beside the GPU parts; collected at the end.
+part_fixture() {
+  ( timeout 150 "$python" "$root/tools/critic-parity/make_fixture.py" --out "$work/critic-parity" > "$logs/fixture.log" 2>&1
+    echo "exit $?" >> "$logs/fixture.log" ) &
+  fixture_job=$!
+}
+
+collect_fixture() {
+  [ -n "${fixture_job:-}" ] || return 0
+  wait "$fixture_job"
+  echo "fixture: $(tail -2 "$logs/fixture.log" | tr '\n' ' ')"
+  [ -d "$work/critic-parity" ] && tar -C "$work" -cf "$out/fixture.tar" critic-parity
+}
+
+part_generator() {
+  local config
+  for config in ${GENERATOR_CONFIGS:-shapes-m:float32:32:60 shapes-m:bfloat16:32:60 dit-2b:bfloat16:4:120}; do
+    IFS=: read -r preset dtype batch limit <<< "$config"
+    measure generator "$limit" "$python" "$root/bench/generator_bench.py" --preset "$preset" --dtype "$dtype" --batch "$batch" --steps 20 --warmup 5 --device cuda
+    measure generator "$limit" "$dotnet" "$work/GeneratorBench/GeneratorBench.dll" --preset "$preset" --dtype "$dtype" --batch "$batch" --steps 20 --warmup 5 --device cuda
+  done
+}
+
+part_critic() {
+  local round
+  for round in $(seq "${CRITIC_ROUNDS:-1}"); do
+    measure critic 90 "$python" "$root/bench/critic_bench.py" --device cuda --dtype bfloat16 --batch 4 --steps 20
+    measure critic 90 "$dotnet" "$work/CriticBench/CriticBench.dll" --device cuda --dtype bfloat16 --batch 4 --steps 20
+  done
+}
+
+# The oracle on the GPU (evaluation only, issue 8). The network is small, so rendering on the CPU bounds a step; two
+# variants share the machine: (a) continue the bundled checkpoint on full scenes, (b) a fresh run with the default
+# easy-scenes curriculum at a larger batch. Each writes a checkpoint every 500 steps, so a stopped run still counts.
+part_oracle() {
+  local seconds=$(($(left) - 25)) steps=${ORACLE_STEPS:-4000}
+  [ "$seconds" -gt "${ORACLE_SECONDS:-170}" ] && seconds=${ORACLE_SECONDS:-170}
+  [ "$seconds" -lt 60 ] && { echo "oracle: skipped, only $(left) s left"; return; }
+  mkdir -p "$work/oracle/continued" "$work/oracle/fresh"
+  timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device cuda \
+    --init "$root/src/Evaluator/Oracle/Pretrained/shapesworld-oracle.safetensors" --seed 11 --simplify-until 0 \
+    --steps "$steps" --batch 128 --lr 1e-3 --save-every 500 --eval-scenes 1000 \
+    --out "$work/oracle/continued/shapesworld-oracle.safetensors" > "$logs/oracle-continued.log" 2>&1 &
+  local continued=$!
+  timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device cuda --seed 12 \
+    --steps "$steps" --batch 128 --lr 2e-3 --save-every 500 --eval-scenes 1000 \
+    --out "$work/oracle/fresh/shapesworld-oracle.safetensors" > "$logs/oracle-fresh.log" 2>&1 &
+  local fresh=$!
+  wait $continued; echo "oracle continued: exit $? $(tail -4 "$logs/oracle-continued.log" | tr '\n' ' ')"
+  wait $fresh; echo "oracle fresh: exit $? $(tail -4 "$logs/oracle-fresh.log" | tr '\n' ' ')"
+  tar -C "$work" -cf "$out/oracle.tar" oracle
+}
+
+part_stepbench() {
+  [ -x "$root/bench/gpu/stepbench.sh" ] || { echo "stepbench: bench/gpu/stepbench.sh is missing"; return; }
+  GPU_WORK="$work" MEASURE_RESULTS="$results" "$root/bench/gpu/stepbench.sh" > "$logs/stepbench.log" 2>&1
+  echo "stepbench: exit $?"; tail -20 "$logs/stepbench.log"
+}
+
+for part in "${parts[@]}"; do
+  start=$SECONDS
+  "part_$part"
+  echo "== $part took $((SECONDS - start)) s"
+done
+
+collect_fixture
+
+"$python" - "$results" "$out/summary.md" "$logs/machine.txt" <<'PY'
+import json, sys, collections
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+lines = ["# GPU session", "", "Machine: " + open(sys.argv[3]).read().replace("\n", "; "), ""]
+groups = collections.defaultdict(lambda: collections.defaultdict(list))
+for r in rows:
+    if "error" in r:
+        lines.append(f"- ERROR in {r['part']}: {r['error']} ({r['command']})")
+        continue
+    side = r.get("impl") or r.get("side")
+    key = (r["part"], r.get("preset", ""), r.get("critic", ""), str(r.get("dtype", "")).lower(), r.get("batch", ""))
+    groups[key][side].append(r)
+lines += ["", "| part | preset | critic | dtype | batch | params (PyTorch / TorchSharp) | PyTorch ms | TorchSharp ms | TorchSharp speed / PyTorch | smi peak MiB (PyTorch / TorchSharp) |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
+def ms(r): return r.get("ms_per_step_mean", r.get("ms_per_step"))
+def params(r): return r.get("parameters", r.get("gen_params"))
+for key, sides in groups.items():
+    p = min(sides.get("pytorch", []), key=ms, default=None)
+    t = min(sides.get("torchsharp", []), key=ms, default=None)
+    ratio = f"{ms(p) / ms(t):.3f}" if p and t else "n/a"
+    f = lambda r, g: str(g(r)) if r else "—"
+    lines.append(f"| {' | '.join(map(str, key))} | {f(p, params)} / {f(t, params)} | {f(p, ms)} | {f(t, ms)} | {ratio} | {f(p, lambda r: r['smi_peak_mib'])} / {f(t, lambda r: r['smi_peak_mib'])} |")
+lines += ["", "Best of the alternating runs per side. Raw rows: results.jsonl; logs: logs.tar.gz."]
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+PY
+tar -C "$work" -czf "$out/logs.tar.gz" logs
+echo "session took $((SECONDS - began)) s"
+rm -rf "$work"
