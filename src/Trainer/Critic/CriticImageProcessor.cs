@@ -20,7 +20,8 @@ public static class CriticImageProcessor
         var size = config.VisionConfig.ImageSize;
         var x = images;
         if (x.shape[2] != size || x.shape[3] != size)
-            x = nn.functional.interpolate(x, size: [size, size], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true);
+            x = nn.functional.interpolate(x.to(float32), size: [size, size], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true)
+                .to(images.dtype);   // in fp32: the CPU has no bf16 antialiased bicubic
         // ((x + 1) / 2 − mean) / std as one multiply-add with per-channel tensors.
         var scale = config.ImageStd.Select(s => (float)(0.5 / s)).ToArray();
         var shift = config.ImageMean.Zip(config.ImageStd, (m, s) => (float)((0.5 - m) / s)).ToArray();

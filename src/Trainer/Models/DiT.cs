@@ -66,7 +66,9 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor?, Ten
         }
         var (n, l, imageTokens) = (x.shape[0], text.shape[1], (long)config.ImageTokens);
 
-        var target = x_embedder.call(x) + pos_embed;                              // (N, T, D), T = (H/p)·(W/p)
+        var patches = x_embedder.call(x);                                         // (N, T, D), T = (H/p)·(W/p)
+        var positions = pos_embed.to(patches.dtype);                              // the fixed grid in the compute dtype (bf16 runs)
+        var target = patches + positions;
         var y = y_embedder.call(text);                                            // (N, L, D)
         var keep = textMask.to(text.dtype).unsqueeze(-1);                        // (N, L, 1)
         var pooled = (text * keep).sum(1) / keep.sum(1).clamp_min(1.0);          // (N, TextDim)
@@ -84,7 +86,7 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor?, Ten
         else
         {
             // Same spatial positions as the target, told apart by the marker; conditioned as clean (t = 0).
-            tokens.Add(x_embedder.call(reference) + pos_embed + ref_marker);                  // (N, T, D)
+            tokens.Add(x_embedder.call(reference) + positions + ref_marker);                  // (N, T, D)
             conditions.Add(t_embedder.call(zeros(n, device: x.device)) + textC);              // (N, D)
             visible.Add(ones(n, imageTokens, dtype: @bool, device: x.device));
             segment = cat([zeros(l + imageTokens, dtype: int64, device: x.device),

@@ -65,7 +65,7 @@ public static class CriticLoss
             parts.Add(critic.AnswerLogits(shown, edited.index_select(0, index), rows.Select(r => r.Question.Text).ToArray())); // (n, V)
             items.AddRange(rows);
         }
-        var logits = cat(parts, 0);                                                                  // (Q, V)
+        var logits = cat(parts, 0).to(float32);                                                      // (Q, V), fp32 also for a bf16 critic
         var correctIds = tensor(items.Select(i => i.Question.CorrectIsYes ? critic.YesTokenId : critic.NoTokenId).ToArray(), device: logits.device);
         var oppositeIds = tensor(items.Select(i => i.Question.CorrectIsYes ? critic.NoTokenId : critic.YesTokenId).ToArray(), device: logits.device);
         var correct = logits.gather(1, correctIds.unsqueeze(1)).squeeze(1);                         // (Q,) ℓ_a

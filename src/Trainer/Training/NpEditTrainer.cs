@@ -34,6 +34,9 @@ public sealed class NpEditTrainer : IDisposable
     private readonly Device device;
     private readonly Parameter[] generatorParameters;
     private readonly Parameter[] auxiliaryParameters;
+    private readonly Parameter[] generatorMasters;   // what Adam updates: the parameters themselves, or fp32 masters under bf16
+    private readonly Parameter[] auxiliaryMasters;
+    private readonly ScalarType computeType;
     private readonly Adam generatorOptimizer;
     private readonly Adam auxiliaryOptimizer;
     private readonly double[] unrollTimes;
@@ -68,11 +71,16 @@ public sealed class NpEditTrainer : IDisposable
             module.to(this.device);
         Freeze(teacher);
         Freeze(text);
+        computeType = config.Run.Precision == Precision.Bf16 ? bfloat16 : float32;
+        generatorMasters = Masters(generator);
+        auxiliaryMasters = Masters(auxiliary);
+        if (computeType != float32)
+            teacher.to(computeType);
         generatorParameters = generator.parameters().ToArray();
         auxiliaryParameters = auxiliary.parameters().ToArray();
         var o = config.Optim;
-        generatorOptimizer = optim.Adam(generatorParameters, lr: o.Lr, beta1: o.Beta1, beta2: o.Beta2);
-        auxiliaryOptimizer = optim.Adam(auxiliaryParameters, lr: o.AuxLr, beta1: o.Beta1, beta2: o.Beta2);
+        generatorOptimizer = optim.Adam(generatorMasters, lr: o.Lr, beta1: o.Beta1, beta2: o.Beta2);
+        auxiliaryOptimizer = optim.Adam(auxiliaryMasters, lr: o.AuxLr, beta1: o.Beta1, beta2: o.Beta2);
         unrollTimes = FewStepSampler.Grid(config.Schedule.SamplerSteps);
         Guard = new NonFiniteGuard(config.Run.MaxNonFiniteInARow);
     }
@@ -143,10 +151,10 @@ public sealed class NpEditTrainer : IDisposable
         var c = Encode(instructions);
         var t = SeededNoise.Rand([x.shape[0]], g, device);                                    // t ~ U(0, 1)
         var noise = SeededNoise.Randn(x.shape, g, device);
-        var v = generator.call(FlowMatching.Interpolate(x, noise, t), t, c.Tokens, c.Mask, y);
+        var v = Call(generator, FlowMatching.Interpolate(x, noise, t), t, c, y);
         var terms = FlowMatchingLoss.Compute(v, x, noise, "sft");
         var logs = new Dictionary<string, double>(terms.Logs) { ["loss/total"] = terms.Loss.item<float>() };
-        logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, generatorParameters, config.Optim.GradClip, logs);
+        logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, generatorParameters, generatorMasters, config.Optim.GradClip, logs);
         return Finish(logs, watch);
     }
 
@@ -162,10 +170,10 @@ public sealed class NpEditTrainer : IDisposable
         var cy = Encode(batch.Examples.Select(e => e.Sample.SourceCaption).ToArray());
         var t = SeededNoise.Rand([y.shape[0]], g, device);                                    // t ~ U(0, 1)
         var noise = SeededNoise.Randn(y.shape, g, device);
-        var v = generator.call(FlowMatching.Interpolate(y, noise, t), t, cy.Tokens, cy.Mask, y);
+        var v = Call(generator, FlowMatching.Interpolate(y, noise, t), t, cy, y);
         var terms = FlowMatchingLoss.Compute(v, y, noise, "warmup");
         var logs = new Dictionary<string, double>(terms.Logs) { ["loss/total"] = terms.Loss.item<float>(), ["phase/warmup"] = 1 };
-        logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, generatorParameters, config.Optim.GradClip, logs);
+        logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, generatorParameters, generatorMasters, config.Optim.GradClip, logs);
         return logs;
     }
 
@@ -224,7 +232,7 @@ public sealed class NpEditTrainer : IDisposable
         }
         logs["loss/total"] = total.item<float>();
         logs["grad_norm/generator"] = total.requires_grad
-            ? Update(total, generatorOptimizer, generatorParameters, config.Optim.GradClip, logs)
+            ? Update(total, generatorOptimizer, generatorParameters, generatorMasters, config.Optim.GradClip, logs)
             : 0;
         return logs;
     }
@@ -249,8 +257,8 @@ public sealed class NpEditTrainer : IDisposable
     /// <summary>One G_θ pass; with run.activation_checkpointing its activations are recomputed in the backward.</summary>
     private Tensor Pass(Tensor x, Tensor t, TextEncoding c, Tensor y) =>
         config.Run.ActivationCheckpointing && is_grad_enabled()
-            ? CheckpointedPass.Apply(xi => generator.call(xi, t, c.Tokens, c.Mask, y), x, generatorParameters)
-            : generator.call(x, t, c.Tokens, c.Mask, y);
+            ? CheckpointedPass.Apply(xi => Call(generator, xi, t, c, y), x, generatorParameters)
+            : Call(generator, x, t, c, y);
 
     /// <summary>
     /// DMD in x0 form (§1.5 of the method notes): x_t from the generator output without gradient at t ~ U[0.02, 0.98];
@@ -273,10 +281,10 @@ public sealed class NpEditTrainer : IDisposable
                 device: device).view(-1, 1, 1, 1);                                                            // (N, 1, 1, 1)
             teacher.eval();
             auxiliary.eval();
-            var vCond = teacher.call(xt, t, cx.Tokens, cx.Mask, null);
-            var vNeg = teacher.call(xt, t, negative.Tokens, negative.Mask, null);
+            var vCond = Call(teacher, xt, t, cx, null);
+            var vNeg = Call(teacher, xt, t, negative, null);
             x0Real = FlowMatching.PredictX0(xt, t, vNeg + scale * (vCond - vNeg));                           // teacher, CFG
-            x0Fake = FlowMatching.PredictX0(xt, t, auxiliary.call(xt, t, cx.Tokens, cx.Mask, null));        // A_φ, no CFG
+            x0Fake = FlowMatching.PredictX0(xt, t, Call(auxiliary, xt, t, cx, null));                       // A_φ, no CFG
         }
         return DistributionMatchingLoss.Compute(x, x0Real, x0Fake);
     }
@@ -306,10 +314,10 @@ public sealed class NpEditTrainer : IDisposable
             auxiliary.train();
             var t = SeededNoise.Rand([x0.shape[0]], g, device);
             var noise = SeededNoise.Randn(x0.shape, g, device);
-            var v = auxiliary.call(FlowMatching.Interpolate(x0, noise, t), t, cx.Tokens, cx.Mask, null);
+            var v = Call(auxiliary, FlowMatching.Interpolate(x0, noise, t), t, cx, null);
             var terms = FlowMatchingLoss.Compute(v, x0, noise, "aux");
             var sink = new Dictionary<string, double>();
-            norms.Add(Update(terms.Loss, auxiliaryOptimizer, auxiliaryParameters, config.Optim.GradClip, sink, "aux"));
+            norms.Add(Update(terms.Loss, auxiliaryOptimizer, auxiliaryParameters, auxiliaryMasters, config.Optim.GradClip, sink, "aux"));
             losses.Add(terms.Logs["loss/aux"]);
         }
         return losses.Count == 0
@@ -329,7 +337,7 @@ public sealed class NpEditTrainer : IDisposable
         var y = autoencoder.Encode(references.to(float32, device));
         var c = Encode(instructions);
         using var g = SeededNoise.NewGenerator((ulong)seed);
-        var x0 = FewStepSampler.Sample((x, t) => generator.call(x, t, c.Tokens, c.Mask, y),
+        var x0 = FewStepSampler.Sample((x, t) => Call(generator, x, t, c, y),
             SeededNoise.Randn(y.shape, g, device), config.Schedule.SamplerSteps, generator: g);
         return autoencoder.Decode(x0).clamp(-1, 1).cpu().MoveToOuterDisposeScope();
     }
@@ -343,25 +351,46 @@ public sealed class NpEditTrainer : IDisposable
     {
         var state = TrainingCheckpoint.Load(directory, this, generatorOptimizer, auxiliaryOptimizer);
         StepsDone = state.Step;
+        if (computeType != float32)
+        {
+            CopyMasters(generatorMasters, generatorParameters);   // the checkpoint holds the compute copies; masters restart from them
+            CopyMasters(auxiliaryMasters, auxiliaryParameters);
+        }
         Guard.Skipped = state.SkippedSteps;
         Guard.InARow = state.NonFiniteInARow;
     }
 
-    /// <summary>Backward, gradient norm (clipped when configured), non-finite guard, optimizer step.</summary>
-    private double Update(Tensor loss, Adam optimizer, Parameter[] parameters, double clip, Dictionary<string, double> logs, string name = "generator")
+    /// <summary>
+    /// Backward, gradient norm (clipped when configured), non-finite guard, optimizer step. Under bf16 the compute
+    /// copy's gradients are upcast into the fp32 masters, Adam steps the masters, and the copy takes their new values.
+    /// </summary>
+    private double Update(Tensor loss, Adam optimizer, Parameter[] parameters, Parameter[] masters, double clip, Dictionary<string, double> logs, string name = "generator")
     {
+        var separate = computeType != float32;
         optimizer.zero_grad();
         loss.backward();
-        var norm = nn.utils.clip_grad_norm_(parameters, clip > 0 ? clip : float.MaxValue);
+        if (separate)
+            foreach (var (p, m) in parameters.Zip(masters))
+                if (p.grad is { } grad)
+                {
+                    m.grad = grad.to(float32);
+                    p.grad = null;                          // free the bf16 gradient at once (2B DiTs: 4 GB)
+                }
+        var norm = nn.utils.clip_grad_norm_(masters, clip > 0 ? clip : float.MaxValue);
         if (Guard.Check(StepsDone, ($"loss ({name})", loss.item<float>()), ($"grad_norm ({name})", norm)))
         {
             optimizer.step();
+            if (separate)
+                CopyMasters(parameters, masters);
         }
         else
         {
             optimizer.zero_grad();
             logs["skipped"] = 1;
         }
+        if (separate)
+            foreach (var m in masters)
+                m.grad = null;                              // the fp32 gradients live only through the step
         return norm;
     }
 
@@ -381,7 +410,8 @@ public sealed class NpEditTrainer : IDisposable
         if (config.Schedule.Unroll == UnrollPolicy.SingleStep || mainStep < config.Schedule.SingleStepSteps)
             return 1.0;
         var rng = StepSeeds.Scalars(config.Run.Seed, StepsDone * 1024 + stream, StepSeeds.Unroll);
-        return unrollTimes[rng.Next(unrollTimes.Length)];
+        var times = config.Schedule.Unroll == UnrollPolicy.TwoPass ? unrollTimes.Where(t => t < 1.0).ToArray() : unrollTimes;
+        return times[rng.Next(times.Length)];
     }
 
     /// <summary>Which samples become the do-nothing task (probability loss.do_nothing_probability each).</summary>
@@ -392,6 +422,33 @@ public sealed class NpEditTrainer : IDisposable
     }
 
     private torch.Generator NewGenerator(ulong purpose) => SeededNoise.NewGenerator(StepSeeds.For(config.Run.Seed, StepsDone, purpose));
+
+    /// <summary>One DiT call in the compute dtype: inputs cast to it, the velocity back to fp32 (losses stay fp32).</summary>
+    private Tensor Call(DiT model, Tensor x, Tensor t, TextEncoding c, Tensor? y) =>
+        computeType == float32
+            ? model.call(x, t, c.Tokens, c.Mask, y)
+            : model.call(x.to(computeType), t, c.Tokens.to(computeType), c.Mask, y?.to(computeType)).to(float32);
+
+    /// <summary>
+    /// The tensors Adam updates for <paramref name="module"/>: its own parameters in fp32; under bf16, fp32 copies
+    /// (the masters), after which the module itself is cast to bf16.
+    /// </summary>
+    private Parameter[] Masters(DiT module)
+    {
+        if (computeType == float32)
+            return module.parameters().ToArray();
+        var masters = module.parameters().Select(p => new Parameter(p.detach().clone())).ToArray();
+        module.to(computeType);
+        return masters;
+    }
+
+    /// <summary>to[i] ← from[i], casting to to[i]'s dtype.</summary>
+    private static void CopyMasters(Parameter[] to, Parameter[] from)
+    {
+        using var _ = no_grad();
+        foreach (var (p, m) in to.Zip(from))
+            p.copy_(m);
+    }
 
     private TextEncoding Encode(IReadOnlyList<string> captions)
     {

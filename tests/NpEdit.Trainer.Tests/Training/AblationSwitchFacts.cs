@@ -109,9 +109,27 @@ public sealed class AblationSwitchFacts
             : -nn.functional.logsigmoid(yes - logits.select(1, 2)).mean().item<float>(), logs["loss/vlm_edit"], 4);
     }
 
+    [Fact]
+    public void PrecisionAndTwoPass_AreConfigValues_AndTwoPassNeedsAGrid()
+    {
+        var required = new System.Text.Json.Nodes.JsonObject
+        {
+            ["data"] = new System.Text.Json.Nodes.JsonObject { ["shards"] = new System.Text.Json.Nodes.JsonArray("a.parquet") },
+            ["generator"] = new System.Text.Json.Nodes.JsonObject { ["init"] = "g" },
+            ["critic"] = new System.Text.Json.Nodes.JsonObject { ["checkpoint"] = "c" },
+        };
+        var config = NpEdit.Core.Config.ConfigLoader.Resolve<NpEditConfig>(required, sets: ["run.precision=bf16", "schedule.unroll=two_pass"]).Value;
+
+        Assert.Equal(Precision.Bf16, config.Run.Precision);
+        Assert.Equal(UnrollPolicy.TwoPass, config.Schedule.Unroll);
+        Assert.Equal(Precision.Fp32, new NpEditConfig().Run.Precision);
+        Assert.Contains((config with { Schedule = config.Schedule with { SamplerSteps = 1 } }).Validate(), e => e.Contains("two_pass", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(UnrollPolicy.PaperTwoPass, true)]
     [InlineData(UnrollPolicy.SingleStep, false)]
+    [InlineData(UnrollPolicy.TwoPass, true)]
     public void UnrollPolicy_DecidesWhetherSecondPassesHappen(UnrollPolicy policy, bool expectsTwoPass)
     {
         var config = TrainingFixtures.Config(Objective.OnlyDmd) with
@@ -125,6 +143,8 @@ public sealed class AblationSwitchFacts
         Assert.All(times.Take(2), t => Assert.Equal(1.0, t));                  // the single-step phase
         Assert.All(times, t => Assert.Contains(t, new[] { 1.0, 0.75, 0.5, 0.25 }));
         Assert.Equal(expectsTwoPass, times.Skip(2).Any(t => t < 1));
+        if (policy == UnrollPolicy.TwoPass)
+            Assert.All(times.Skip(2), t => Assert.True(t < 1));               // every step after the single-step phase
     }
 
     [Fact]

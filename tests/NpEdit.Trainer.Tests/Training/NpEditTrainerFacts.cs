@@ -53,6 +53,7 @@ public sealed class NpEditTrainerFacts
         var logs = trainer.GeneratorStep(TrainingFixtures.Batch(trainer, Examples.Take(4).ToList()));
 
         Assert.True(logs["loss/dmd"] > 0 && logs["loss/vlm"] > 0, string.Join(", ", logs));
+        Assert.False(logs.ContainsKey("skipped"));                       // a finite step is applied, not skipped
         Assert.False(TrainingFixtures.Same(g, trainer.Generator));
         Assert.True(TrainingFixtures.Same(a, trainer.Auxiliary));
         Assert.True(TrainingFixtures.Same(t, trainer.Teacher));
@@ -79,6 +80,30 @@ public sealed class NpEditTrainerFacts
         Assert.True(logs["grad_norm/generator"] > 0);
         Assert.False(TrainingFixtures.Same(g, trainer.Generator));
         Assert.True(TrainingFixtures.Same(c, critic.Module));
+    }
+
+    [Fact]
+    public void Bf16_ComputesInBf16_AndUpdatesFp32Masters()
+    {
+        var config = TrainingFixtures.Config() with
+        {
+            Schedule = new ScheduleSection { WarmupSteps = 0, SingleStepSteps = 0, Unroll = UnrollPolicy.TwoPass, AuxUpdates = 1 },
+            Run = TrainingFixtures.Config().Run with { Precision = Precision.Bf16 },
+        };
+        using var trainer = Trainer(config);
+        var (g, a, t) = (TrainingFixtures.Snapshot(trainer.Generator), TrainingFixtures.Snapshot(trainer.Auxiliary), TrainingFixtures.Snapshot(trainer.Teacher));
+
+        var logs = trainer.Step(TrainingFixtures.Batch(trainer, Examples.Take(2).ToList()));
+
+        Assert.Equal(0, logs["skipped"]);
+        Assert.All(new[] { "loss/total", "loss/vlm", "loss/dmd", "loss/aux", "grad_norm/generator", "grad_norm/aux" },
+            key => Assert.True(double.IsFinite(logs[key]) && logs[key] > 0, $"{key} = {logs[key]}"));
+        Assert.All(trainer.Generator.parameters().Concat(trainer.Auxiliary.parameters()).Concat(trainer.Teacher.parameters()),
+            p => Assert.Equal(ScalarType.BFloat16, p.dtype));
+        // The bf16 copies took the masters' new values; the frozen teacher did not move.
+        Assert.False(TrainingFixtures.Same(g, trainer.Generator));
+        Assert.False(TrainingFixtures.Same(a, trainer.Auxiliary));
+        Assert.True(TrainingFixtures.Same(t, trainer.Teacher));
     }
 
     [Fact]

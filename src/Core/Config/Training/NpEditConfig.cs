@@ -27,6 +27,8 @@ public sealed record NpEditConfig : IValidatedConfig
             yield return $"data.batch_size must be at least 1 (got {Data.BatchSize})";
         if (Schedule.SamplerSteps is not (1 or 2 or 4 or 8))
             yield return $"schedule.sampler_steps must be 1, 2, 4 or 8 (got {Schedule.SamplerSteps})";
+        if (Schedule.Unroll == UnrollPolicy.TwoPass && Schedule.SamplerSteps == 1)
+            yield return "schedule.unroll two_pass needs schedule.sampler_steps ≥ 2 (the second pass's t comes from the grid below 1)";
         if (Schedule.AuxUpdates < 0 || Schedule.WarmupSteps < 0 || Schedule.SingleStepSteps < 0 || Schedule.Steps < 1)
             yield return "schedule.steps must be ≥ 1 and warmup_steps, single_step_steps, aux_updates ≥ 0";
         if (Loss.DoNothingProbability is < 0 or > 1)

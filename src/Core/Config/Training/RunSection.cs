@@ -21,6 +21,9 @@ public sealed record RunSection
     /// </summary>
     public bool ActivationCheckpointing { get; init; }
 
+    /// <summary>fp32, or bf16 compute with fp32 master weights (see <see cref="Training.Precision"/>).</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+
     /// <summary>Where run folders (checkpoints, samples) go.</summary>
     public string OutputRoot { get; init; } = "runs";
 }

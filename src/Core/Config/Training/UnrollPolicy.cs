@@ -7,4 +7,6 @@ public enum UnrollPolicy
     PaperTwoPass,
     /// <summary>Always one pass from pure noise (t = 1).</summary>
     SingleStep,
+    /// <summary>Always two passes (t drawn from the grid below 1): the step's full cost every time, for benchmarks.</summary>
+    TwoPass,
 }
