@@ -148,7 +148,18 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0)
     params = sum(q.numel() for q in model.parameters())
 
-    def step():
+    def step(phases=None):
+        # With a phases dict (CUDA only) each phase is synchronised and timed; those steps are not the measured ones.
+        clock = [time.perf_counter()]
+
+        def mark(name):
+            if phases is None:
+                return
+            torch.cuda.synchronize()
+            now = time.perf_counter()
+            phases[name] = phases.get(name, 0.0) + (now - clock[0]) * 1000
+            clock[0] = now
+
         x = torch.randn(a.batch, cin, size, size, device=device, dtype=dtype)
         noise = torch.randn_like(x)
         t = torch.rand(a.batch, device=device, dtype=dtype)
@@ -157,11 +168,16 @@ def main():
         tt = t.view(-1, 1, 1, 1)
         xt = (1 - tt) * x + tt * noise
         opt.zero_grad(set_to_none=False)
+        mark("data_ms")
         v = model(xt, t, text, mask)
         loss = F.mse_loss(v.float(), (noise - x).float())
+        mark("forward_ms")
         loss.backward()
+        mark("backward_ms")
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        mark("clip_ms")
         opt.step()
+        mark("optimizer_ms")
         return loss.item()
 
     for _ in range(a.warmup):
@@ -173,6 +189,10 @@ def main():
         start = time.perf_counter()
         step()
         times.append((time.perf_counter() - start) * 1000)
+    phases, breakdown_steps = {}, 5
+    if device.type == "cuda":
+        for _ in range(breakdown_steps):
+            step(phases)
     result = {
         "impl": "pytorch",
         "preset": a.preset,
@@ -187,6 +207,7 @@ def main():
         "ms_per_step_mean": statistics.mean(times),
         "steps_per_second": 1000.0 / statistics.mean(times),
         "peak_memory_gib": torch.cuda.max_memory_allocated() / 2**30 if device.type == "cuda" else None,
+        "phases_ms": {k: round(v / breakdown_steps, 2) for k, v in phases.items()},
     }
     print(json.dumps(result))
 

@@ -38,9 +38,19 @@ if (dtype != ScalarType.Float32)
 var optimizer = optim.AdamW(dit.parameters(), lr: 1e-4, beta1: 0.9, beta2: 0.99, weight_decay: 0);
 var parameterCount = dit.parameters().Sum(p => p.numel());
 
-double Step()
+// One training step; with a phase clock (CUDA only) it synchronises after each phase and records its time, so the
+// breakdown steps are timed apart from the measured ones (the syncs would slow them).
+double Step(Dictionary<string, double>? phases = null)
 {
     using var scope = NewDisposeScope();
+    var clock = Stopwatch.StartNew();
+    void Mark(string phase)
+    {
+        if (phases is null) return;
+        cuda.synchronize();
+        phases[phase] = phases.GetValueOrDefault(phase) + clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+    }
     var x = randn(batch, cfg.InChannels, cfg.ImageSize, cfg.ImageSize, dtype: dtype, device: device);
     var noise = randn(batch, cfg.InChannels, cfg.ImageSize, cfg.ImageSize, dtype: dtype, device: device);
     var t = rand(batch, dtype: dtype, device: device);
@@ -49,11 +59,16 @@ double Step()
     var tt = t.view(-1, 1, 1, 1);
     var xt = (1 - tt) * x + tt * noise;
     optimizer.zero_grad();
+    Mark("data_ms");
     var v = dit.call(xt, t, text, mask, null);
     var loss = nn.functional.mse_loss(v.to(ScalarType.Float32), (noise - x).to(ScalarType.Float32));
+    Mark("forward_ms");
     loss.backward();
+    Mark("backward_ms");
     nn.utils.clip_grad_norm_(dit.parameters(), 1.0);
+    Mark("clip_ms");
     optimizer.step();
+    Mark("optimizer_ms");
     return loss.item<float>();
 }
 
@@ -68,6 +83,11 @@ for (var i = 0; i < steps; i++)
     times.Add(clock.Elapsed.TotalMilliseconds);
 }
 times.Sort();
+var phases = new Dictionary<string, double>();
+const int BreakdownSteps = 5;
+if (device.type == DeviceType.CUDA)
+    for (var i = 0; i < BreakdownSteps; i++)
+        Step(phases);
 var result = new
 {
     impl = "torchsharp",
@@ -82,6 +102,7 @@ var result = new
     ms_per_step_median = times[times.Count / 2],
     ms_per_step_mean = times.Average(),
     steps_per_second = 1000.0 / times.Average(),
+    phases_ms = phases.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value / BreakdownSteps, 2)),
 };
 Console.WriteLine(JsonSerializer.Serialize(result));
 return 0;

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # One GPU session (device time is scarce: every part has its own time limit, and one part failing does not stop
 # the others). On the GPU machine, from the repository root, after bench/gpu/pack.sh ran here:
-#   bench/gpu/session.sh [parts...]      parts: fixture generator critic oracle stepbench (default: all but stepbench)
+#   bench/gpu/session.sh [parts...]      parts: doctor fixture generator critic stepbench oracle (default: all)
 # Unpacks .npedit/gpu/npedit-gpu.tar.xz, uses the PyTorch install's CUDA libtorch (NPEDIT_LIBTORCH), and writes at
 # most 8 files to $OUT: summary.md, results.jsonl, logs.tar.gz, and one tar per artefact (fixture.tar, oracle.tar).
 # TorchSharp and PyTorch runs of one configuration alternate, so their ratio is measured side by side.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(fixture generator critic oracle)
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(doctor fixture generator critic stepbench oracle)
 python="${PYTHON:-$(command -v python3)}"
 torch_lib="${NPEDIT_LIBTORCH:-$("$python" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')}"
 out="${OUT:-$root/.npedit/gpu/out}"
@@ -54,6 +54,11 @@ measure() {
       "$line" "$part" "${peak:-0}" "${base:-0}" >> "$results"
   fi
   tail -1 "$results"
+}
+
+part_doctor() {
+  timeout 60 "$dotnet" "$work/npedit/npedit.dll" doctor --device cuda > "$logs/doctor.log" 2>&1
+  echo "doctor: exit $?"; grep -i -E "cuda|torch|device" "$logs/doctor.log" | head -8
 }
 
 # CPU only (the reference logits are fp32 on the CPU), so it runs beside the GPU parts; collected at the end.

@@ -25,7 +25,7 @@ else
   export DOTNET_ROOT="$work/dotnet"
   export DOTNET_CLI_TELEMETRY_OPTOUT=1
   results="$out/stepbench.jsonl"
-  report="$out/stepbench.md"; errors="$errors"
+  report="$out/stepbench.md"; errors="$out/stepbench.stderr.log"
 fi
 mkdir -p "$(dirname "$results")" "$(dirname "$report")"
 touch "$results"
@@ -60,14 +60,14 @@ run() {
 
 small="--preset shapes-m --critic shapes-mini --batch 4 --steps 5 --warmup 2"
 large="--preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 1 --steps 3 --warmup 1"
-run 28 pytorch $small --dtype float32
-run 28 torchsharp $small --dtype float32
-run 22 pytorch $small --dtype bfloat16
-run 22 torchsharp $small --dtype bfloat16
-run 45 pytorch $large
-run 45 torchsharp $large
+run 40 pytorch $small --dtype float32
+run 40 torchsharp $small --dtype float32
+run 30 pytorch $small --dtype bfloat16
+run 30 torchsharp $small --dtype bfloat16
+run 75 pytorch $large
+run 75 torchsharp $large
 # Prints a JSON line after each batch that ran, so a timeout still leaves the largest batch reached.
-run 35 torchsharp --preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 1 --find-max-batch --batch-limit 16
+run 50 torchsharp --preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 1 --find-max-batch --batch-limit 16
 
 "$python" - "$results" "$report" "$gpu" <<'PY' || true
 import json, sys
