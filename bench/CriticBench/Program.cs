@@ -74,7 +74,7 @@ double Step()
     var logits = model.AnswerLogits(ids, mask, cat([referenceTokens, editedTokens], 1)).to(float32);
     var loss = -nn.functional.logsigmoid(logits[.., yes] - logits[.., no]).mean();
     loss.backward();
-    return loss.item<float>() + x.grad!.abs().sum().item<float>() * 0;   // both syncs
+    return loss.item<float>() + x.grad!.abs().sum().to(float32).item<float>() * 0;   // both syncs (the grad has the image's dtype)
 }
 
 for (var i = 0; i < warmup; i++)

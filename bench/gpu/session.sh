@@ -100,17 +100,22 @@ part_oracle() {
   [ "$seconds" -gt "${ORACLE_SECONDS:-170}" ] && seconds=${ORACLE_SECONDS:-170}
   [ "$seconds" -lt 60 ] && { echo "oracle: skipped, only $(left) s left"; return; }
   mkdir -p "$work/oracle/continued" "$work/oracle/fresh"
+  local jobs=()
   timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device cuda \
-    --init "$root/src/Evaluator/Oracle/Pretrained/shapesworld-oracle.safetensors" --seed 11 --simplify-until 0 \
-    --steps "$steps" --batch 128 --lr 1e-3 --save-every 500 --eval-scenes 1000 \
+    --init "${ORACLE_INIT:-$root/src/Evaluator/Oracle/Pretrained/shapesworld-oracle.safetensors}" --seed "${ORACLE_SEED:-11}" --simplify-until 0 \
+    --steps "$steps" --batch 128 --lr "${ORACLE_LR:-1e-3}" --save-every 500 --eval-scenes 1000 \
     --out "$work/oracle/continued/shapesworld-oracle.safetensors" > "$logs/oracle-continued.log" 2>&1 &
-  local continued=$!
-  timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device cuda --seed 12 \
-    --steps "$steps" --batch 128 --lr 2e-3 --save-every 500 --eval-scenes 1000 \
-    --out "$work/oracle/fresh/shapesworld-oracle.safetensors" > "$logs/oracle-fresh.log" 2>&1 &
-  local fresh=$!
-  wait $continued; echo "oracle continued: exit $? $(tail -4 "$logs/oracle-continued.log" | tr '\n' ' ')"
-  wait $fresh; echo "oracle fresh: exit $? $(tail -4 "$logs/oracle-fresh.log" | tr '\n' ' ')"
+  jobs+=($!)
+  if [ "${ORACLE_FRESH:-1}" = 1 ]; then
+    timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device cuda --seed 12 \
+      --steps "$steps" --batch 128 --lr 2e-3 --save-every 500 --eval-scenes 1000 \
+      --out "$work/oracle/fresh/shapesworld-oracle.safetensors" > "$logs/oracle-fresh.log" 2>&1 &
+    jobs+=($!)
+  fi
+  wait "${jobs[@]}"
+  for variant in continued fresh; do
+    [ -f "$logs/oracle-$variant.log" ] && echo "oracle $variant: $(grep -E "all attributes|Wrote" "$logs/oracle-$variant.log" | tr '\n' ' ')"
+  done
   tar -C "$work" -cf "$out/oracle.tar" oracle
 }
 
