@@ -37,10 +37,13 @@ public sealed class DiTBlock : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tensor
     /// <returns>(N, S, D)</returns>
     public override Tensor forward(Tensor x, Tensor c, Tensor segment, Tensor? mask)
     {
+        // One scope per block frees the temporaries autograd did not save now rather than at the end of the step,
+        // as PyTorch's reference counting does; without it a step held them all (bench/RESULTS.md, memory).
+        using var scope = NewDisposeScope();
         var mod = AdaLN.PerToken(adaLN_modulation.call(c), segment).chunk(6, dim: -1); // 6 × (N, S|1, D)
         var (shiftMsa, scaleMsa, gateMsa, shiftMlp, scaleMlp, gateMlp) = (mod[0], mod[1], mod[2], mod[3], mod[4], mod[5]);
         x = x + gateMsa * attn.call(AdaLN.Modulate(norm1.call(x), shiftMsa, scaleMsa), mask);
         x = x + gateMlp * mlp.call(AdaLN.Modulate(norm2.call(x), shiftMlp, scaleMlp));
-        return x;                                                                          // (N, S, D)
+        return x.MoveToOuterDisposeScope();                                                // (N, S, D)
     }
 }

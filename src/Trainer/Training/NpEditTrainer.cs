@@ -271,6 +271,8 @@ public sealed class NpEditTrainer : IDisposable
         Tensor x0Real, x0Fake;
         using (no_grad())
         {
+            // Its own scope: the three no-grad DiT passes' tensors are freed before the generator's backward.
+            using var scope = NewDisposeScope();
             using var g = NewGenerator(StepSeeds.Dmd);
             var n = x.shape[0];
             var t = SeededNoise.Rand([n], g, device) * (loss.DmdTMax - loss.DmdTMin) + loss.DmdTMin;  // (N,)
@@ -285,6 +287,8 @@ public sealed class NpEditTrainer : IDisposable
             var vNeg = Call(teacher, xt, t, negative, null);
             x0Real = FlowMatching.PredictX0(xt, t, vNeg + scale * (vCond - vNeg));                           // teacher, CFG
             x0Fake = FlowMatching.PredictX0(xt, t, Call(auxiliary, xt, t, cx, null));                       // A_φ, no CFG
+            x0Real.MoveToOuterDisposeScope();
+            x0Fake.MoveToOuterDisposeScope();
         }
         return DistributionMatchingLoss.Compute(x, x0Real, x0Fake);
     }

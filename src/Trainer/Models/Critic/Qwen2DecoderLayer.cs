@@ -27,7 +27,8 @@ public sealed class Qwen2DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor
     /// <returns>(N, L, D)</returns>
     public override Tensor forward(Tensor x, Tensor mask, Tensor cos, Tensor sin)
     {
+        using var scope = NewDisposeScope();   // frees the unsaved temporaries per layer (see DiTBlock)
         x = x + self_attn.call(input_layernorm.call(x), mask, cos, sin);
-        return x + mlp.call(post_attention_layernorm.call(x));
+        return (x + mlp.call(post_attention_layernorm.call(x))).MoveToOuterDisposeScope();
     }
 }

@@ -25,7 +25,8 @@ public sealed class SiglipEncoderLayer : nn.Module<Tensor, Tensor>
     /// <returns>(N, T, D)</returns>
     public override Tensor forward(Tensor x)
     {
+        using var scope = NewDisposeScope();   // frees the unsaved temporaries per layer (see DiTBlock)
         x = x + self_attn.call(layer_norm1.call(x));
-        return x + mlp.call(layer_norm2.call(x));
+        return (x + mlp.call(layer_norm2.call(x))).MoveToOuterDisposeScope();
     }
 }
