@@ -1,5 +1,6 @@
 using NpEdit.Trainer.Losses;
 using NpEdit.Trainer.Models.Critic;
+using NpEdit.Trainer.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -83,6 +84,7 @@ public sealed class CriticPretrainer : IDisposable
     /// </summary>
     public IReadOnlyDictionary<string, double> TrainVisionStep(IReadOnlyList<CriticExample> batch)
     {
+        using var gc = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         model.train();
         var images = batch.Where(e => e.Reference is not null).Select(e => (Image: e.Reference!, Scene: e.ReferenceScene, Kind: CandidateKind.Correct))
@@ -112,6 +114,7 @@ public sealed class CriticPretrainer : IDisposable
     /// </summary>
     public IReadOnlyDictionary<string, double> TrainStep(IReadOnlyList<CriticExample> batch)
     {
+        using var gc = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         model.train();
         var (margin, answers, caption, sceneLabels, kind, change) = Forward(batch, withAuxiliary: true);   // ℓ_Yes − ℓ_No, ±1
@@ -159,6 +162,7 @@ public sealed class CriticPretrainer : IDisposable
         var correct = new List<(CriticExample Example, bool Right)>();
         for (var i = 0; i < examples.Count; i += chunk)
         {
+            using var gc = TorchGcGuard.Enter();
             using var scope = NewDisposeScope();
             var part = examples.Skip(i).Take(chunk).ToArray();
             var (margin, answers, _, _, _, _) = Forward(part, withAuxiliary: false);
