@@ -15,6 +15,7 @@ using System.Runtime.InteropServices;
 using NpEdit.Core.Config;
 using NpEdit.Trainer.Critic;
 using NpEdit.Trainer.Critic.Shapes;
+using NpEdit.Trainer.Models.Critic;
 using NpEdit.Trainer.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -60,6 +61,58 @@ if (args.Contains("--gc-race"))
     }
     stop = true;
     collector.Join();
+    return;
+}
+if (args.Contains("--label-tokens"))
+{
+    // The decoder alone, on image tokens made from the ground truth (per patch: one-hot colour ⊕ one-hot shape through
+    // a fixed random projection) instead of the vision tower: can it learn the questions when the image is read perfectly?
+    var labelCritic = CriticPresets.ByName(config.Preset);
+    using var model = new LlavaOnevisionModel(labelCritic.Model);
+    var prompts = new CriticPrompts(CriticCheckpoint.CreateTokenizer(labelCritic, "."), labelCritic.Template, labelCritic.Model);
+    var grid = labelCritic.Model.VisionConfig.ImageSize / labelCritic.Model.VisionConfig.PatchSize;
+    var (colors, shapes) = (SceneLabels.PatchClasses[0], SceneLabels.PatchClasses[1]);
+    var projection = randn(colors + shapes, labelCritic.Model.TextConfig.HiddenSize) / Math.Sqrt(2);
+    Tensor Tokens(IEnumerable<NpEdit.ShapesWorld.Scenes.Scene> scenes) => stack(scenes.Select(scene =>
+    {
+        var labels = SceneLabels.Of(scene, grid);
+        var hot = cat([nn.functional.one_hot(tensor(labels.Color), colors), nn.functional.one_hot(tensor(labels.Shape), shapes)], 1).to(float32);
+        return cat([hot.matmul(projection), zeros(1, labelCritic.Model.TextConfig.HiddenSize)], 0);
+    }));
+    Tensor Margin(CriticExample[] rows)
+    {
+        var images = rows[0].Reference is null ? Tokens(rows.Select(r => r.CandidateScene!)) : cat([Tokens(rows.Select(r => r.ReferenceScene!)), Tokens(rows.Select(r => r.CandidateScene!))], 1);
+        var (ids, mask) = prompts.Batch([.. rows.Select(r => r.Question)], rows[0].Reference is null ? 1 : 2, CPU);
+        var logits = model.AnswerLogits(ids, mask, images);
+        return logits[.., labelCritic.YesTokenId] - logits[.., labelCritic.NoTokenId];
+    }
+    var optimizer = optim.AdamW(model.parameters(), lr: config.LearningRate, beta1: 0.9, beta2: 0.98, weight_decay: config.WeightDecay);
+    var family = families[0];
+    using var rowsOf = Stream(ShapesCriticData.TrainStream).Where(e => e.Family == family && e.Kind is not (CandidateKind.Noisy or CandidateKind.Blurred)).Chunk(config.BatchSize).GetEnumerator();
+    var test = heldOut.Where(e => e.Family == family && e.Kind is not (CandidateKind.Noisy or CandidateKind.Blurred)).ToArray();
+    var accuracies = new List<double>();
+    for (var step = 1; step <= config.Steps; step++)
+    {
+        using var scope = NewDisposeScope();
+        rowsOf.MoveNext();
+        var answers = tensor(rowsOf.Current.Select(r => r.AnswerIsYes ? 1f : -1f).ToArray());
+        var margin = Margin(rowsOf.Current);
+        var loss = -nn.functional.logsigmoid(margin * answers).mean();
+        optimizer.zero_grad();
+        loss.backward();
+        nn.utils.clip_grad_norm_(model.parameters(), config.GradClip);
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = config.LearningRate * Math.Min(1.0, step / (double)Math.Max(1, config.WarmupSteps));
+        optimizer.step();
+        accuracies.Add((margin.detach() * answers > 0).to(float32).mean().item<float>());
+        if (step % 50 == 0)
+        {
+            using var _ = no_grad();
+            var right = test.Chunk(48).SelectMany(c => Margin(c).data<float>().ToArray().Zip(c, (m, e) => (m > 0) == e.AnswerIsYes)).Average(r => r ? 1.0 : 0.0);
+            Console.WriteLine($"label-tokens {family} step {step}: train accuracy {accuracies.Average():P1}, held-out {right:P1} ({test.Length})  cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s");
+            accuracies.Clear();
+        }
+    }
     return;
 }
 if (Option("probe") is { } checkpoint)
