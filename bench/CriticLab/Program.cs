@@ -79,13 +79,28 @@ if (args.Contains("--label-tokens"))
         var hot = cat([nn.functional.one_hot(tensor(labels.Color), colors), nn.functional.one_hot(tensor(labels.Shape), shapes)], 1).to(float32);
         return cat([hot.matmul(projection), zeros(1, labelCritic.Model.TextConfig.HiddenSize)], 0);
     }));
-    Tensor Margin(CriticExample[] rows)
+    var labelTokenizer = CriticCheckpoint.CreateTokenizer(labelCritic, ".");
+    var subjectAnswer = args.Contains("--subject-answer");
+    (Tensor Answer, Tensor Subject) Margins(CriticExample[] rows)
     {
-        var images = rows[0].Reference is null ? Tokens(rows.Select(r => r.CandidateScene!)) : cat([Tokens(rows.Select(r => r.ReferenceScene!)), Tokens(rows.Select(r => r.CandidateScene!))], 1);
-        var (ids, mask) = prompts.Batch([.. rows.Select(r => r.Question)], rows[0].Reference is null ? 1 : 2, CPU);
-        var logits = model.AnswerLogits(ids, mask, images);
-        return logits[.., labelCritic.YesTokenId] - logits[.., labelCritic.NoTokenId];
+        var imageCount = rows[0].Reference is null ? 1 : 2;
+        var images = imageCount == 1 ? Tokens(rows.Select(r => r.CandidateScene!)) : cat([Tokens(rows.Select(r => r.ReferenceScene!)), Tokens(rows.Select(r => r.CandidateScene!))], 1);
+        var (ids, mask) = prompts.Batch([.. rows.Select(r => r.Question)], imageCount, CPU);
+        var hidden = model.call(ids, mask, images);
+        var length = ids.shape[1];
+        // The last token of the subject (object name or instruction) in each left-padded row.
+        var subjectPositions = rows.Select(r =>
+        {
+            var rowIds = prompts.Ids(r.Question, imageCount);
+            var words = labelTokenizer.Encode(r.Subject!);
+            var start = Enumerable.Range(0, rowIds.Length - words.Length + 1).Last(s => rowIds.AsSpan(s, words.Length).SequenceEqual(words));
+            return length - rowIds.Length + start + words.Length - 1;
+        }).ToArray();
+        var answer = model.Head(hidden[.., -1]);
+        var subject = model.Head(hidden.index([TensorIndex.Tensor(arange(rows.Length)), TensorIndex.Tensor(tensor(subjectPositions))]));
+        return (answer[.., labelCritic.YesTokenId] - answer[.., labelCritic.NoTokenId], subject[.., labelCritic.YesTokenId] - subject[.., labelCritic.NoTokenId]);
     }
+    Tensor Margin(CriticExample[] rows) => Margins(rows).Answer;
     var optimizer = optim.AdamW(model.parameters(), lr: config.LearningRate, beta1: 0.9, beta2: 0.98, weight_decay: config.WeightDecay);
     var family = families[0];
     using var rowsOf = Stream(ShapesCriticData.TrainStream).Where(e => e.Family == family && e.Kind is not (CandidateKind.Noisy or CandidateKind.Blurred)).Chunk(config.BatchSize).GetEnumerator();
@@ -96,8 +111,10 @@ if (args.Contains("--label-tokens"))
         using var scope = NewDisposeScope();
         rowsOf.MoveNext();
         var answers = tensor(rowsOf.Current.Select(r => r.AnswerIsYes ? 1f : -1f).ToArray());
-        var margin = Margin(rowsOf.Current);
+        var (margin, subjectMargin) = Margins(rowsOf.Current);
         var loss = -nn.functional.logsigmoid(margin * answers).mean();
+        if (subjectAnswer)
+            loss = loss - nn.functional.logsigmoid(subjectMargin * answers).mean();
         optimizer.zero_grad();
         loss.backward();
         nn.utils.clip_grad_norm_(model.parameters(), config.GradClip);
@@ -109,7 +126,7 @@ if (args.Contains("--label-tokens"))
         {
             using var _ = no_grad();
             var right = test.Chunk(48).SelectMany(c => Margin(c).data<float>().ToArray().Zip(c, (m, e) => (m > 0) == e.AnswerIsYes)).Average(r => r ? 1.0 : 0.0);
-            Console.WriteLine($"label-tokens {family} step {step}: train accuracy {accuracies.Average():P1}, held-out {right:P1} ({test.Length})  cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s");
+            Console.WriteLine($"label-tokens{(subjectAnswer ? " + subject answer" : "")} {family} step {step}: train accuracy {accuracies.Average():P1}, held-out {right:P1} ({test.Length})  cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s");
             accuracies.Clear();
         }
     }
@@ -183,7 +200,7 @@ while (trainer.Step < config.Steps)
     if (trainer.Step % 25 == 0)
     {
         string Mean(string key) => window.Select(w => w[key]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average().ToString("F3", CultureInfo.InvariantCulture);
-        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
+        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
         (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
         window.Clear();
     }
