@@ -97,7 +97,7 @@ public class CriticPretrainerFacts
         Assert.True(Mean(steps.TakeLast(5), "loss/caption") < 0.9 * Mean(steps.Take(5), "loss/caption"), report);
         Assert.True(Mean(steps.TakeLast(5), "loss/kind") < 0.75 * Mean(steps.Take(5), "loss/kind"), report);
         Assert.True(Mean(steps.TakeLast(5), "loss/change") < 0.9 * Mean(steps.Take(5), "loss/change"), report);
-        Assert.All(steps, s => Assert.True(double.IsFinite(s["loss"]) && s["skipped"] == 0));
+        Assert.All(steps, s => Assert.True(double.IsFinite(s["loss"]) && double.IsFinite(s["loss/subject_answer"]) && s["skipped"] == 0));
     }
 
     /// <summary>The vision stage alone: only the image side learns, and its scene-label loss falls.</summary>

@@ -97,6 +97,29 @@ public class ShapesCriticDataFacts
         Assert.Equal(NpEdit.ShapesWorld.Rendering.Renderer.Render(clean.ReferenceScene!, ShapesCriticData.ImageSize), clean.Reference);
     }
 
+    /// <summary>
+    /// The subject-answer loss reads the answer at the subject's last token: every question holds its subject, and
+    /// within a family the text after it is the same, so the answer position sits a fixed distance after it.
+    /// </summary>
+    [Fact]
+    public void Subject_IsInEveryQuestion_AndTheTextAfterItIsFixedPerFamily()
+    {
+        var tokenizer = new CriticWordTokenizer(ShapesCriticVocabulary.Words);
+        foreach (var family in Examples.GroupBy(e => e.Family))
+        {
+            var tails = family.Select(e =>
+            {
+                Assert.NotNull(e.Subject);
+                var (ids, words) = (tokenizer.Encode(e.Question), tokenizer.Encode(e.Subject!));
+                var start = Enumerable.Range(0, ids.Length - words.Length + 1).LastOrDefault(s => ids.AsSpan(s, words.Length).SequenceEqual(words), -1);
+                Assert.True(start >= 0, $"'{e.Subject}' is not in '{e.Question}'");
+                return string.Join(' ', ids.Skip(start + words.Length));
+            }).Distinct().ToArray();
+            Assert.Single(tails);
+        }
+        Assert.Equal(Examples.Where(e => e.Family == CriticExample.Presence && e.AnswerIsYes).Select(e => e.GroundedText), Examples.Where(e => e.Family == CriticExample.Presence && e.AnswerIsYes).Select(e => e.Subject));
+    }
+
     [Fact]
     public void Vocabulary_CoversTheQuestions()
     {

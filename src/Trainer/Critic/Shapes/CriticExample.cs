@@ -24,6 +24,12 @@ public sealed record CriticExample(string Family, CandidateKind Kind, string Que
     public Scene? CandidateScene { get; init; }
 
     /// <summary>
+    /// What the question is about, as it appears in it: the object name (presence) or the edit instruction (edit,
+    /// identity); the subject-answer loss reads the answer off its last token.
+    /// </summary>
+    public string? Subject { get; init; }
+
+    /// <summary>
     /// The part of the question the images show, so the critic can be taught to say it (the caption loss): the
     /// name of an object that is present, or the instruction the candidate carries out. Null when the images do
     /// not show it (an absent object, a no-op, a wrong or over-edit).

@@ -41,6 +41,12 @@ public sealed record CriticPretrainConfig : OptimizationSection
     /// <summary>Weight of the patch-change loss (the decoder says which of the second image's patches differ from the first's).</summary>
     public double ChangeLossWeight { get; init; } = 1.0;
 
+    /// <summary>
+    /// Weight of the subject-answer loss: the Yes/No loss also read at the last token of the object name or
+    /// instruction (CriticPretrainer.SubjectAnswerTerm says why); 0 leaves it out.
+    /// </summary>
+    public double SubjectAnswerLossWeight { get; init; } = 1.0;
+
     /// <summary>Held-out questions per family for the accuracy metrics.</summary>
     public int HeldOutPerFamily { get; init; } = 200;
 
@@ -57,8 +63,8 @@ public sealed record CriticPretrainConfig : OptimizationSection
             throw new ArgumentException($"BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1.");
         if (VisionSteps < 0 || VisionBatchSize < 1 || VisionLearningRate <= 0)
             throw new ArgumentException($"VisionSteps ({VisionSteps}) must not be negative, VisionBatchSize ({VisionBatchSize}) must be at least 1 and VisionLearningRate ({VisionLearningRate}) positive.");
-        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0)
-            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}), SceneLabelLossWeight ({SceneLabelLossWeight}) KindLossWeight ({KindLossWeight}) and ChangeLossWeight ({ChangeLossWeight}) must not be negative.");
+        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0 || SubjectAnswerLossWeight < 0)
+            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}), SceneLabelLossWeight ({SceneLabelLossWeight}) KindLossWeight ({KindLossWeight}), ChangeLossWeight ({ChangeLossWeight}) and SubjectAnswerLossWeight ({SubjectAnswerLossWeight}) must not be negative.");
         return this;
     }
 }

@@ -1,5 +1,6 @@
 using NpEdit.Trainer.Losses;
 using NpEdit.Trainer.Models.Critic;
+using NpEdit.Trainer.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -84,6 +85,7 @@ public sealed class CriticPretrainer : IDisposable
     /// </summary>
     public IReadOnlyDictionary<string, double> TrainVisionStep(IReadOnlyList<CriticExample> batch)
     {
+        using var gc = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         model.train();
         var images = batch.Where(e => e.Reference is not null).Select(e => (Image: e.Reference!, Scene: e.ReferenceScene, Kind: CandidateKind.Correct))
@@ -108,16 +110,19 @@ public sealed class CriticPretrainer : IDisposable
 
     /// <summary>
     /// One AdamW step on <paramref name="batch"/>: the Yes/No loss (Eq. 4) plus the weighted caption, scene-label
-    /// candidate-kind and patch-change losses; returns loss, loss/yes_no, loss/caption, loss/scene_labels, loss/kind, loss/change, accuracy,
+    /// candidate-kind, patch-change and subject-answer losses; returns loss, loss/yes_no, loss/caption, loss/scene_labels, loss/kind, loss/change, loss/subject_answer, accuracy,
     /// grad_norm, lr, skipped.
     /// </summary>
     public IReadOnlyDictionary<string, double> TrainStep(IReadOnlyList<CriticExample> batch)
     {
+        using var gc = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         model.train();
-        var (margin, answers, caption, sceneLabels, kind, change) = Forward(batch, withAuxiliary: true);   // ℓ_Yes − ℓ_No, ±1
+        var (margin, answers, caption, sceneLabels, kind, change, subject) = Forward(batch, withAuxiliary: true);   // ℓ_Yes − ℓ_No, ±1
         var yesNo = VlmLoss.BinaryYesNo(margin * answers, zeros_like(margin), logitScale: 1.0, "critic").Loss;
         var loss = yesNo;
+        if (subject is not null)
+            loss = loss + config.SubjectAnswerLossWeight * subject;
         if (caption is not null)
             loss = loss + config.CaptionLossWeight * caption;
         if (sceneLabels is not null)
@@ -145,6 +150,7 @@ public sealed class CriticPretrainer : IDisposable
             ["loss/scene_labels"] = sceneLabels?.item<float>() ?? double.NaN,
             ["loss/kind"] = kind?.item<float>() ?? double.NaN,
             ["loss/change"] = change?.item<float>() ?? double.NaN,
+            ["loss/subject_answer"] = subject?.item<float>() ?? double.NaN,
             ["train/accuracy"] = (margin.detach() * answers > 0).to(float32).mean().item<float>(),
             ["grad_norm"] = gradNorm,
             ["lr"] = lr,
@@ -160,9 +166,10 @@ public sealed class CriticPretrainer : IDisposable
         var correct = new List<(CriticExample Example, bool Right)>();
         for (var i = 0; i < examples.Count; i += chunk)
         {
+            using var gc = TorchGcGuard.Enter();
             using var scope = NewDisposeScope();
             var part = examples.Skip(i).Take(chunk).ToArray();
-            var (margin, answers, _, _, _, _) = Forward(part, withAuxiliary: false);
+            var (margin, answers, _, _, _, _, _) = Forward(part, withAuxiliary: false);
             var right = (margin * answers > 0).cpu().data<bool>().ToArray();
             correct.AddRange(part.Zip(right));
         }
@@ -180,8 +187,9 @@ public sealed class CriticPretrainer : IDisposable
     /// <see cref="CriticExample.GroundedText"/>, scene labels over every image whose scene is known, candidate kind at
     /// the answer position, patch change over the two-image rows.
     /// </summary>
-    (Tensor Margin, Tensor Answers, Tensor? Caption, Tensor? SceneLabels, Tensor? Kind, Tensor? Change) Forward(IReadOnlyList<CriticExample> batch, bool withAuxiliary)
+    (Tensor Margin, Tensor Answers, Tensor? Caption, Tensor? SceneLabels, Tensor? Kind, Tensor? Change, Tensor? Subject) Forward(IReadOnlyList<CriticExample> batch, bool withAuxiliary)
     {
+        var subjects = new List<(Tensor Loss, int Count)>();
         var changes = new List<(Tensor Loss, int Count)>();
         var kinds = new List<Tensor>();
         var margins = new List<Tensor>();
@@ -219,6 +227,8 @@ public sealed class CriticPretrainer : IDisposable
                 labels.Add(term);
             if (!group.Key && ChangeTerm(rows, questions, hidden) is { } changeTerm)
                 changes.Add(changeTerm);
+            if (SubjectAnswerTerm(rows, questions, hidden) is { } subjectTerm)
+                subjects.Add(subjectTerm);
         }
         // The groups put single-image rows first; put margins and answers back in batch order.
         var grouped = batch.Select((e, i) => (e, i)).GroupBy(p => p.e.Reference is null).SelectMany(g => g.Select(p => p.i)).ToArray();
@@ -227,7 +237,40 @@ public sealed class CriticPretrainer : IDisposable
             backToBatch[grouped[position]] = position;
         var order = tensor(backToBatch, device: device);
         return (cat(margins).index_select(0, order), tensor(answers.ToArray(), device: device).index_select(0, order), Weighted(captions), Weighted(labels),
-            kinds.Count == 0 ? null : kinds.Aggregate((a, b) => a + b), Weighted(changes));
+            kinds.Count == 0 ? null : kinds.Aggregate((a, b) => a + b), Weighted(changes), Weighted(subjects));
+    }
+
+    /// <summary>
+    /// The Yes/No loss (Eq. 4) read at the last token of each row's <see cref="CriticExample.Subject"/> (the object
+    /// name or the instruction) instead of the answer position. Why: the answer position's own state is the same in
+    /// every question, so the look-up "is this name in the image" has to be learnt through its attention to the name,
+    /// one position among ~100, and the Yes/No gradient never got there (bench/RESULTS.md: even on ground-truth image
+    /// tokens the answer stayed at chance). At the subject's last token the name is the position's own input, so the
+    /// look-up is learnt first; the answer position then only has to find it a fixed number of tokens back.
+    /// </summary>
+    (Tensor Loss, int Count)? SubjectAnswerTerm(CriticExample[] rows, long[][] ids, Tensor hidden)
+    {
+        if (config.SubjectAnswerLossWeight == 0)
+            return null;
+        var length = (int)hidden.shape[1];
+        var (rowIndex, position, answer) = (new List<long>(), new List<long>(), new List<float>());
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i].Subject is not { } subject)
+                continue;
+            var words = tokenizer.Encode(subject);
+            var start = LastIndexOf(ids[i], words);
+            if (start < 0)
+                throw new InvalidOperationException($"The subject '{subject}' is not part of the question '{rows[i].Question}'.");
+            rowIndex.Add(i);
+            position.Add(length - ids[i].Length + start + words.Length - 1);                      // rows are left-padded
+            answer.Add(rows[i].AnswerIsYes ? 1f : -1f);
+        }
+        if (rowIndex.Count == 0)
+            return null;
+        var logits = model.Head(hidden.index([TensorIndex.Tensor(tensor(rowIndex.ToArray(), device: device)), TensorIndex.Tensor(tensor(position.ToArray(), device: device))]));
+        var margin = logits[.., criticConfig.YesTokenId] - logits[.., criticConfig.NoTokenId];
+        return (VlmLoss.BinaryYesNo(margin * tensor(answer.ToArray(), device: device), zeros_like(margin), logitScale: 1.0, "subject").Loss, rowIndex.Count);
     }
 
     /// <summary>For each caption token of each row with grounded text: the row, the position that predicts it, the token.</summary>

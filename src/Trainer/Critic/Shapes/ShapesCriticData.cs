@@ -82,6 +82,7 @@ public static class ShapesCriticData
             null, Render(shown), yes)
         {
             CandidateScene = shown,
+            Subject = objectName,
             GroundedText = yes ? objectName : null,
         };
 
@@ -114,6 +115,7 @@ public static class ShapesCriticData
         {
             ReferenceScene = source,
             CandidateScene = candidate,
+            Subject = instruction,
             GroundedText = yes ? instruction : null,
         };
     }
@@ -139,6 +141,7 @@ public static class ShapesCriticData
         {
             ReferenceScene = source,
             CandidateScene = candidate,
+            Subject = instruction,
             GroundedText = ReferenceEquals(candidate, target) ? instruction : null,
         };
     }

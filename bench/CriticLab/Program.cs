@@ -1,0 +1,216 @@
+// Critic pretraining diagnostics without a database: the CriticPretrainer on the ShapesWorld streams with per-family
+// (and per-candidate-kind) held-out accuracy every --eval-every steps, running train means, and the process CPU time,
+// so learning curves of settings can be compared quickly (bench/RESULTS.md, critic section).
+//
+//   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --set steps=300 --set vision_steps=50 --eval-every 100 --heldout 60
+//   options: --set key=value (CriticPretrainConfig, snake case; repeatable), --patch 16 (the preset's patch size),
+//            --families presence,edit (train and evaluate only these), --eval-every N, --heldout N (per family),
+//            --dump N (print N held-out questions first)
+//   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --probe critic.safetensors --heldout 100
+//            (what a trained critic's answer depends on: the question, the candidate image)
+//   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --gc-race     (the libtorch toFloat error)
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using NpEdit.Core.Config;
+using NpEdit.Trainer.Critic;
+using NpEdit.Trainer.Critic.Shapes;
+using NpEdit.Trainer.Models.Critic;
+using NpEdit.Trainer.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+string? Option(string name) => args.Select((a, i) => (a, i)).Where(p => p.a == "--" + name && p.i + 1 < args.Length).Select(p => args[p.i + 1]).LastOrDefault();
+var sets = args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToArray();
+var config = ConfigLoader.Load<CriticPretrainConfig>(null, sets).Value.Validate();
+var evalEvery = int.Parse(Option("eval-every") ?? "100", CultureInfo.InvariantCulture);
+var heldOutPerFamily = int.Parse(Option("heldout") ?? "60", CultureInfo.InvariantCulture);
+var families = (Option("families") ?? string.Join(',', CriticExample.Families)).Split(',');
+var selection = TorchRuntime.Initialize(DeviceSpec.Parse("cpu"));
+
+var critic = CriticPresets.ByName(config.Preset);
+if (Option("patch") is { } patch)
+    critic = critic with { Model = critic.Model with { VisionConfig = critic.Model.VisionConfig with { PatchSize = int.Parse(patch, CultureInfo.InvariantCulture) } } };
+Console.WriteLine($"config: {string.Join(' ', sets)} patch {critic.Model.VisionConfig.PatchSize} ({critic.Model.TokensPerImage} positions per image), families {string.Join(',', families)}");
+
+IEnumerable<CriticExample> Stream(ulong stream, long start = 0) => ShapesCriticData.Stream(stream, start).Where(e => families.Contains(e.Family));
+var heldOut = Stream(ShapesCriticData.HeldOutStream).Take(families.Length * heldOutPerFamily).ToArray();
+foreach (var e in heldOut.Take(int.Parse(Option("dump") ?? "0", CultureInfo.InvariantCulture)))
+    Console.WriteLine($"  {e.Family}/{e.Kind} {(e.AnswerIsYes ? "Yes" : "No")}: {e.Question}");
+if (args.Contains("--gc-race"))
+{
+    // Reproduces libtorch's "Expected false to be true … Exception raised from toFloat": tensor + tensor passes an
+    // implicit Scalar alpha = 1 that nothing keeps alive during the native call, so a GC started by another thread
+    // can finalize (free) it while libtorch still reads it (Runtime/TorchGcGuard says more). Forced collections
+    // make the race happen in seconds; in training it needs a GC from another thread at the wrong microsecond.
+    var stop = false;
+    var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); } });
+    collector.Start();
+    var (a, b) = (randn(64, 64), randn(64, 64));
+    var clock = Stopwatch.StartNew();
+    long additions = 0;
+    try
+    {
+        for (; clock.Elapsed.TotalSeconds < 60; additions++)
+            using (var sum = a + b) { }
+        Console.WriteLine($"gc-race: {additions} additions in 60 s without the error");
+    }
+    catch (ExternalException e)
+    {
+        Console.WriteLine($"gc-race: libtorch failed after {additions} additions in {clock.Elapsed.TotalSeconds:F1} s: {e.Message.Split('\n')[0]}");
+    }
+    stop = true;
+    collector.Join();
+    return;
+}
+if (args.Contains("--label-tokens"))
+{
+    // The decoder alone, on image tokens made from the ground truth (per patch: one-hot colour ⊕ one-hot shape through
+    // a fixed random projection) instead of the vision tower: can it learn the questions when the image is read perfectly?
+    var labelCritic = CriticPresets.ByName(config.Preset);
+    using var model = new LlavaOnevisionModel(labelCritic.Model);
+    var prompts = new CriticPrompts(CriticCheckpoint.CreateTokenizer(labelCritic, "."), labelCritic.Template, labelCritic.Model);
+    var grid = labelCritic.Model.VisionConfig.ImageSize / labelCritic.Model.VisionConfig.PatchSize;
+    var (colors, shapes) = (SceneLabels.PatchClasses[0], SceneLabels.PatchClasses[1]);
+    var projection = randn(colors + shapes, labelCritic.Model.TextConfig.HiddenSize) / Math.Sqrt(2);
+    Tensor Tokens(IEnumerable<NpEdit.ShapesWorld.Scenes.Scene> scenes) => stack(scenes.Select(scene =>
+    {
+        var labels = SceneLabels.Of(scene, grid);
+        var hot = cat([nn.functional.one_hot(tensor(labels.Color), colors), nn.functional.one_hot(tensor(labels.Shape), shapes)], 1).to(float32);
+        return cat([hot.matmul(projection), zeros(1, labelCritic.Model.TextConfig.HiddenSize)], 0);
+    }));
+    var labelTokenizer = CriticCheckpoint.CreateTokenizer(labelCritic, ".");
+    var subjectAnswer = args.Contains("--subject-answer");
+    (Tensor Answer, Tensor Subject) Margins(CriticExample[] rows)
+    {
+        var imageCount = rows[0].Reference is null ? 1 : 2;
+        var images = imageCount == 1 ? Tokens(rows.Select(r => r.CandidateScene!)) : cat([Tokens(rows.Select(r => r.ReferenceScene!)), Tokens(rows.Select(r => r.CandidateScene!))], 1);
+        var (ids, mask) = prompts.Batch([.. rows.Select(r => r.Question)], imageCount, CPU);
+        var hidden = model.call(ids, mask, images);
+        var length = ids.shape[1];
+        // The last token of the subject (object name or instruction) in each left-padded row.
+        var subjectPositions = rows.Select(r =>
+        {
+            var rowIds = prompts.Ids(r.Question, imageCount);
+            var words = labelTokenizer.Encode(r.Subject!);
+            var start = Enumerable.Range(0, rowIds.Length - words.Length + 1).Last(s => rowIds.AsSpan(s, words.Length).SequenceEqual(words));
+            return length - rowIds.Length + start + words.Length - 1;
+        }).ToArray();
+        var answer = model.Head(hidden[.., -1]);
+        var subject = model.Head(hidden.index([TensorIndex.Tensor(arange(rows.Length)), TensorIndex.Tensor(tensor(subjectPositions))]));
+        return (answer[.., labelCritic.YesTokenId] - answer[.., labelCritic.NoTokenId], subject[.., labelCritic.YesTokenId] - subject[.., labelCritic.NoTokenId]);
+    }
+    Tensor Margin(CriticExample[] rows) => Margins(rows).Answer;
+    var optimizer = optim.AdamW(model.parameters(), lr: config.LearningRate, beta1: 0.9, beta2: 0.98, weight_decay: config.WeightDecay);
+    var family = families[0];
+    using var rowsOf = Stream(ShapesCriticData.TrainStream).Where(e => e.Family == family && e.Kind is not (CandidateKind.Noisy or CandidateKind.Blurred)).Chunk(config.BatchSize).GetEnumerator();
+    var test = heldOut.Where(e => e.Family == family && e.Kind is not (CandidateKind.Noisy or CandidateKind.Blurred)).ToArray();
+    var accuracies = new List<double>();
+    for (var step = 1; step <= config.Steps; step++)
+    {
+        using var scope = NewDisposeScope();
+        rowsOf.MoveNext();
+        var answers = tensor(rowsOf.Current.Select(r => r.AnswerIsYes ? 1f : -1f).ToArray());
+        var (margin, subjectMargin) = Margins(rowsOf.Current);
+        var loss = -nn.functional.logsigmoid(margin * answers).mean();
+        if (subjectAnswer)
+            loss = loss - nn.functional.logsigmoid(subjectMargin * answers).mean();
+        optimizer.zero_grad();
+        loss.backward();
+        nn.utils.clip_grad_norm_(model.parameters(), config.GradClip);
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = config.LearningRate * Math.Min(1.0, step / (double)Math.Max(1, config.WarmupSteps));
+        optimizer.step();
+        accuracies.Add((margin.detach() * answers > 0).to(float32).mean().item<float>());
+        if (step % 50 == 0)
+        {
+            using var _ = no_grad();
+            var right = test.Chunk(48).SelectMany(c => Margin(c).data<float>().ToArray().Zip(c, (m, e) => (m > 0) == e.AnswerIsYes)).Average(r => r ? 1.0 : 0.0);
+            Console.WriteLine($"label-tokens{(subjectAnswer ? " + subject answer" : "")} {family} step {step}: train accuracy {accuracies.Average():P1}, held-out {right:P1} ({test.Length})  cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s");
+            accuracies.Clear();
+        }
+    }
+    return;
+}
+if (Option("probe") is { } checkpoint)
+{
+    // What a trained critic's answer depends on: its margin ℓ_Yes − ℓ_No on held-out questions as they are, with each
+    // question moved to the next example of its family (same images, another instruction or object), and with the
+    // candidate replaced by the reference (a no-op) or by the next example's candidate.
+    using var probed = (LlavaOnevisionCritic)CriticCheckpoint.Load(checkpoint, selection.Device);
+    static Tensor Pixels(IEnumerable<byte[]> rgb) => stack(rgb.Select(b => tensor(b, [64, 64, 3]).to(float32).permute(2, 0, 1) / 127.5f - 1f));
+    float[] Margins(IReadOnlyList<CriticExample> rows, IReadOnlyList<string> questions, IReadOnlyList<byte[]> candidates)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var logits = probed.AnswerLogits(rows[0].Reference is null ? null : Pixels(rows.Select(r => r.Reference!)), Pixels(candidates), questions);
+        return (logits[.., probed.YesTokenId] - logits[.., probed.NoTokenId]).data<float>().ToArray();
+    }
+    using (no_grad())
+    {
+        // Scale of what the decoder reads: image tokens (common part vs per-patch part) against text embeddings.
+        var tokens = probed.Model.ImageTokens(CriticImageProcessor.Prepare(Pixels(heldOut.Take(16).Select(e => e.Candidate)), probed.Config.Model))[.., ..^1];
+        var mean = tokens.mean([0L, 1L]);
+        var text = probed.Model.named_parameters().First(p => p.name.EndsWith("embed_tokens.weight", StringComparison.Ordinal)).parameter;
+        Console.WriteLine($"image token rms {tokens.pow(2).mean().sqrt().item<float>():F3}, common part rms {mean.pow(2).mean().sqrt().item<float>():F3}, per-patch deviation rms {(tokens - mean).pow(2).mean().sqrt().item<float>():F3}; text embedding rms {text.pow(2).mean().sqrt().item<float>():F3}");
+    }
+    foreach (var family in families)
+    {
+        var rows = heldOut.Where(e => e.Family == family).ToArray();
+        string[] Rotate(IEnumerable<string> q) { var a = q.ToArray(); return [.. a.Skip(1), a[0]]; }
+        byte[][] RotateImages(IEnumerable<byte[]> q) { var a = q.ToArray(); return [.. a.Skip(1), a[0]]; }
+        var asIs = Margins(rows, [.. rows.Select(r => r.Question)], [.. rows.Select(r => r.Candidate)]);
+        var otherQuestion = Margins(rows, Rotate(rows.Select(r => r.Question)), [.. rows.Select(r => r.Candidate)]);
+        var otherCandidate = Margins(rows, [.. rows.Select(r => r.Question)], RotateImages(rows.Select(r => r.Candidate)));
+        var accuracy = rows.Zip(asIs).Average(p => (p.Second > 0) == p.First.AnswerIsYes ? 1.0 : 0.0);
+        double MeanAbs(float[] a, float[] b) => a.Zip(b).Average(p => Math.Abs(p.First - p.Second));
+        var line = $"PROBE {family}: accuracy {100 * accuracy:F1}, mean |margin| {asIs.Average(Math.Abs):F3}, |Δ| other question {MeanAbs(asIs, otherQuestion):F3}, other candidate {MeanAbs(asIs, otherCandidate):F3}";
+        if (rows[0].Reference is not null)
+            line += $", candidate := reference {MeanAbs(asIs, Margins(rows, [.. rows.Select(r => r.Question)], [.. rows.Select(r => r.Reference!)])):F3}";
+        Console.WriteLine(line);
+    }
+    return;
+}
+var cpu = Process.GetCurrentProcess();
+double CpuSeconds() { cpu.Refresh(); return cpu.TotalProcessorTime.TotalSeconds; }
+var start = CpuSeconds();
+
+using var trainer = new CriticPretrainer(config, critic, selection.Device);
+using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.VisionStreamStart).Chunk(config.VisionBatchSize).GetEnumerator())
+{
+    var losses = new List<double>();
+    while (trainer.VisionStep < config.VisionSteps)
+    {
+        images.MoveNext();
+        losses.Add(trainer.TrainVisionStep(images.Current)["vision/loss"]);
+        if (trainer.VisionStep % 50 == 0 || trainer.VisionStep == config.VisionSteps)
+        {
+            Console.WriteLine($"vision {trainer.VisionStep}: loss {losses.Average():F3}  cpu {CpuSeconds() - start:F0} s");
+            losses.Clear();
+        }
+    }
+}
+using var batches = Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize).GetEnumerator();
+var window = new List<IReadOnlyDictionary<string, double>>();
+var (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
+while (trainer.Step < config.Steps)
+{
+    batches.MoveNext();
+    window.Add(trainer.TrainStep(batches.Current));
+    if (trainer.Step % 25 == 0)
+    {
+        string Mean(string key) => window.Select(w => w[key]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average().ToString("F3", CultureInfo.InvariantCulture);
+        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
+        (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
+        window.Clear();
+    }
+    if (trainer.Step % evalEvery == 0 || trainer.Step == config.Steps)
+    {
+        var metrics = trainer.Evaluate(heldOut);
+        var perFamily = string.Join("  ", families.Select(f => $"{f} {100 * metrics[$"heldout/accuracy/{f}"]:F1}"));
+        var perKind = string.Join(" ", metrics.Where(m => m.Key.Count(c => c == '/') == 3).OrderBy(m => m.Key)
+            .Select(m => $"{m.Key["heldout/accuracy/".Length..]}={100 * m.Value:F0}"));
+        Console.WriteLine($"EVAL step {trainer.Step}: overall {100 * metrics["heldout/accuracy"]:F1}  {perFamily}  cpu {CpuSeconds() - start:F0} s");
+        Console.WriteLine($"  kinds: {perKind}");
+    }
+}
