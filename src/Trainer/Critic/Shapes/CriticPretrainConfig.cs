@@ -3,11 +3,14 @@ namespace NpEdit.Trainer.Critic.Shapes;
 /// <summary>Settings of ShapesWorld critic pretraining; every default lives here.</summary>
 public sealed record CriticPretrainConfig
 {
-    /// <summary>Critic size preset (<see cref="CriticPresets.ByName"/>).</summary>
-    public string Preset { get; init; } = "shapes-mini";
+    /// <summary>
+    /// Critic size preset (<see cref="CriticPresets.ByName"/>). 16-px patches: in 508 CPU-s they reach presence 48 / edit
+    /// 68 / identity 81 % where 8-px patches reached 52 / 61 / 74 % in 660 CPU-s (bench/RESULTS.md, critic section).
+    /// </summary>
+    public string Preset { get; init; } = "shapes-mini-16";
 
     /// <summary>Optimizer steps.</summary>
-    public int Steps { get; init; } = 900;
+    public int Steps { get; init; } = 1800;
 
     /// <summary>Steps of the vision stage before the Yes/No stage (0 skips it).</summary>
     public int VisionSteps { get; init; } = 200;
@@ -53,7 +56,7 @@ public sealed record CriticPretrainConfig
     public int HeldOutPerFamily { get; init; } = 200;
 
     /// <summary>Evaluate on the held-out set every this many steps (and at the end).</summary>
-    public int EvalEvery { get; init; } = 300;
+    public int EvalEvery { get; init; } = 600;
 
     /// <summary>Seed of the weights' initialisation.</summary>
     public int Seed { get; init; } = 0;
