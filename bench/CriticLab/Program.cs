@@ -5,7 +5,7 @@
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --set steps=300 --set vision_steps=50 --eval-every 100 --heldout 60
 //   options: --set key=value (CriticPretrainConfig, snake case; repeatable), --patch 16 (the preset's patch size),
 //            --families presence,edit (train and evaluate only these), --eval-every N, --heldout N (per family),
-//            --dump N (print N held-out questions first)
+//            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --probe critic.safetensors --heldout 100
 //            (what a trained critic's answer depends on: the question, the candidate image)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --gc-race     (the libtorch toFloat error)
@@ -214,3 +214,5 @@ while (trainer.Step < config.Steps)
         Console.WriteLine($"  kinds: {perKind}");
     }
 }
+if (Option("save") is { } savePath)
+    trainer.Save(savePath);

@@ -10,12 +10,15 @@ public sealed record CriticPretrainConfig : OptimizationSection
     /// gradient norms clipped to 1 (a non-finite norm skips the step).
     /// </summary>
     public CriticPretrainConfig()
-        : base(steps: 900, learningRate: 2e-3, warmupSteps: 30, finalLearningRateFraction: 0.1, beta2: 0.98, weightDecay: 0.01, gradClip: 1.0)
+        : base(steps: 1800, learningRate: 2e-3, warmupSteps: 30, finalLearningRateFraction: 0.1, beta2: 0.98, weightDecay: 0.01, gradClip: 1.0)
     {
     }
 
-    /// <summary>Critic size preset (<see cref="CriticPresets.ByName"/>).</summary>
-    public string Preset { get; init; } = "shapes-mini";
+    /// <summary>
+    /// Critic size preset (<see cref="CriticPresets.ByName"/>). 16-px patches: in 508 CPU-s they reach presence 48 / edit
+    /// 68 / identity 81 % where 8-px patches reached 52 / 61 / 74 % in 660 CPU-s (bench/RESULTS.md, critic section).
+    /// </summary>
+    public string Preset { get; init; } = "shapes-mini-16";
 
     /// <summary>Steps of the vision stage before the Yes/No stage (0 skips it).</summary>
     public int VisionSteps { get; init; } = 200;
@@ -51,7 +54,7 @@ public sealed record CriticPretrainConfig : OptimizationSection
     public int HeldOutPerFamily { get; init; } = 200;
 
     /// <summary>Evaluate on the held-out set every this many steps (and at the end).</summary>
-    public int EvalEvery { get; init; } = 300;
+    public int EvalEvery { get; init; } = 600;
 
     /// <summary>Seed of the weights' initialisation.</summary>
     public int Seed { get; init; } = 0;
