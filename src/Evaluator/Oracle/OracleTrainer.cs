@@ -72,6 +72,7 @@ public sealed class OracleTrainer : IDisposable
         prefetched = following < config.Steps ? (following, Task.Run(() => RenderBatch(following))) : null;
         int resolution = config.Model.Resolution;
 
+        using var gc = TorchGcGuard.Enter();   // libtorch must not see a Scalar freed by a GC mid-call (TorchGcGuard)
         using var scope = NewDisposeScope();
         net.train();
         var input = AddNoise(OracleInput.ToTensor(images, resolution, device));

@@ -117,6 +117,7 @@ public sealed class T2IPretrainer : IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Images.shape[0] != batch.Captions.Count)
             throw new ArgumentException($"The batch has {batch.Images.shape[0]} images but {batch.Captions.Count} captions.");
+        using var gc = TorchGcGuard.Enter();   // libtorch must not see a Scalar freed by a GC mid-call (TorchGcGuard)
         using var scope = NewDisposeScope();
         dit.train();
         text.train();

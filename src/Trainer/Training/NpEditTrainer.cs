@@ -122,6 +122,7 @@ public sealed class NpEditTrainer : IDisposable
     {
         if (config.Loss.Objective == Objective.Sft)
             throw new InvalidOperationException("objective sft trains on ground-truth pairs: call SftStep.");
+        using var gc = TorchGcGuard.Enter();   // libtorch must not see a Scalar freed by a GC mid-call (TorchGcGuard)
         using var scope = NewDisposeScope();
         var watch = Stopwatch.StartNew();
         Dictionary<string, double> logs;
@@ -142,6 +143,7 @@ public sealed class NpEditTrainer : IDisposable
     /// <summary>The supervised baseline: the flow loss toward ShapesWorld's ground-truth target, G_θ(x_t, t, c, y).</summary>
     public IReadOnlyDictionary<string, double> SftStep(Tensor inputs, Tensor targets, IReadOnlyList<string> instructions)
     {
+        using var gc = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         var watch = Stopwatch.StartNew();
         generator.train();
