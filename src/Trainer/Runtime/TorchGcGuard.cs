@@ -48,10 +48,18 @@ public sealed class TorchGcGuard : IDisposable
         }
     }
 
-    /// <summary>Ends the region; if the budget was spent the runtime has already left it.</summary>
+    /// <summary>
+    /// Ends the region (if the budget was spent the runtime has already left it), then collects the youngest generation
+    /// while this thread is outside libtorch. Why: the region enlarges the allocation budget, so without this the next
+    /// collection comes late, and tensors that escaped every dispose scope (freed only by their finalizers) pile up in
+    /// native memory — `npedit train` grew from 1.4 to 2.4 GB in 120 steps.
+    /// </summary>
     public void Dispose()
     {
-        if (entered && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        if (!entered)
+            return;
+        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
             GC.EndNoGCRegion();
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
     }
 }
