@@ -1,4 +1,3 @@
-using NpEdit.Trainer.Runtime;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -7,6 +6,7 @@ using NpEdit.Evaluator.Imaging;
 using NpEdit.Evaluator.Pipeline;
 using NpEdit.Evaluator.Storage;
 using NpEdit.Trainer.Models;
+using NpEdit.Trainer.Runtime;
 using NpEdit.Trainer.Sampling;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
-using NpEdit.Trainer.Runtime;
 using System.Diagnostics;
 using NpEdit.ShapesWorld.Rendering;
 using NpEdit.ShapesWorld.Scenes;
+using NpEdit.Trainer.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

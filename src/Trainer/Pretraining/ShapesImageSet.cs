@@ -1,8 +1,8 @@
-using NpEdit.Trainer.Runtime;
 using NpEdit.ShapesWorld.Captions;
 using NpEdit.ShapesWorld.Corpus;
 using NpEdit.ShapesWorld.Rendering;
 using NpEdit.ShapesWorld.Scenes;
+using NpEdit.Trainer.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,9 +1,9 @@
-using NpEdit.Trainer.Runtime;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NpEdit.Trainer.Losses;
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Models.Text;
+using NpEdit.Trainer.Runtime;
 using NpEdit.Trainer.Sampling;
 using TorchSharp;
 using TorchSharp.Modules;

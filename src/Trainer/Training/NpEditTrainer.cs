@@ -1,4 +1,3 @@
-using NpEdit.Trainer.Runtime;
 using System.Diagnostics;
 using NpEdit.Core.Config.Training;
 using NpEdit.Core.Shards;
@@ -6,6 +5,7 @@ using NpEdit.Trainer.Critic;
 using NpEdit.Trainer.Losses;
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Models.Text;
+using NpEdit.Trainer.Runtime;
 using NpEdit.Trainer.Sampling;
 using TorchSharp;
 using TorchSharp.Modules;
