@@ -7,7 +7,6 @@ using NpEdit.Evaluator.Reports;
 using NpEdit.Evaluator.Storage;
 using NpEdit.ShapesWorld.Bench;
 using NpEdit.Testing;
-using SkiaSharp;
 
 namespace NpEdit.Evaluator.Tests.Reports;
 
@@ -84,11 +83,11 @@ public class ReportFacts(TestDatabase db) : IClassFixture<TestDatabase>, IDispos
 
         foreach (var image in result.Images.Where(i => !i.StartsWith("qualitative", StringComparison.Ordinal)))
         {
-            var (colored, dark) = CountPixels(Path.Combine(outDir, image));
+            var (colored, dark) = PlotPixels.Count(Path.Combine(outDir, image));
             Assert.True(colored > 400, $"{image}: only {colored} coloured pixels, the plot looks empty");
             Assert.True(dark > 300, $"{image}: only {dark} dark pixels, no text or axes were drawn");
         }
-        var (gridColored, gridDark) = CountPixels(Path.Combine(outDir, "qualitative-shapesworld-bench-v1.png"));
+        var (gridColored, gridDark) = PlotPixels.Count(Path.Combine(outDir, "qualitative-shapesworld-bench-v1.png"));
         Assert.True(gridColored > 20_000, $"the qualitative grid has {gridColored} coloured pixels");
         Assert.True(gridDark > 100, "the qualitative grid has no captions");
     }
@@ -112,19 +111,5 @@ public class ReportFacts(TestDatabase db) : IClassFixture<TestDatabase>, IDispos
         var e = await Assert.ThrowsAsync<ArgumentException>(() =>
             new ReportBuilder(db.DataSource).BuildAsync(new ReportRequest("nothing-here", null, _dir.Path)));
         Assert.Contains("npedit eval judge", e.Message);
-    }
-
-    /// <summary>Saturated pixels (bars, lines, markers, images) and dark pixels (text, axes).</summary>
-    private static (int Colored, int Dark) CountPixels(string path)
-    {
-        using var bitmap = SKBitmap.Decode(path) ?? throw new Xunit.Sdk.XunitException($"{path} is not a readable PNG");
-        int colored = 0, dark = 0;
-        foreach (var p in bitmap.Pixels)
-        {
-            int max = Math.Max(p.Red, Math.Max(p.Green, p.Blue)), min = Math.Min(p.Red, Math.Min(p.Green, p.Blue));
-            if (max - min > 60) colored++;
-            else if (max < 90) dark++;
-        }
-        return (colored, dark);
     }
 }

@@ -1,9 +1,10 @@
 using SkiaSharp;
+using Xunit;
 
-namespace NpEdit.Jobs.Tests.Support;
+namespace NpEdit.Testing;
 
-/// <summary>Tells a drawn plot from an empty canvas by its pixels (as the Evaluator's report tests do).</summary>
-internal static class PlotPixels
+/// <summary>Tells a drawn plot from an empty canvas by its pixels (report tests of the Evaluator and the Jobs).</summary>
+public static class PlotPixels
 {
     /// <summary>Saturated pixels (bars, lines, markers, images) and dark pixels (text, axes).</summary>
     public static (int Colored, int Dark) Count(string path)
