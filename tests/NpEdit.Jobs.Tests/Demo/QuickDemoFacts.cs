@@ -17,7 +17,7 @@ namespace NpEdit.Jobs.Tests.Demo;
 /// <summary>
 /// <c>npedit demo --quick</c> end to end, as a user runs it: a real process on an empty state folder (its own
 /// embedded PostgreSQL) and a free dashboard port, checked by what it leaves behind — the dataset, the pretraining
-/// and NP-Edit runs with their metrics, the oracle's eval run with its items, the report's drawn plots, and the SQL
+/// and NP-Edit runs with their metrics, the oracle's and the critic's eval runs with their items, the report's drawn plots (critic-vs-oracle agreement included), and the SQL
 /// it prints, run against its database. Then a second run in the same folder must reuse all of it. Minutes long:
 /// skip it locally with <c>--filter "Category!=Demo"</c>; CI runs it (plain <c>dotnet test</c>).
 /// </summary>
@@ -90,6 +90,7 @@ public sealed partial class QuickDemoFacts(ITestOutputHelper log) : IAsyncLifeti
         Assert.Contains("bars-shapesworld-bench-v1-oracle.png", images);
         Assert.Contains("qualitative-shapesworld-bench-v1.png", images);
         Assert.Contains(images, i => i.StartsWith("training-loss", StringComparison.Ordinal));
+        Assert.Contains(images, i => i.StartsWith("agreement-", StringComparison.Ordinal) && i.EndsWith("-oracle.png", StringComparison.Ordinal));
         foreach (var image in images)
             Assert.Contains($"({image})", markdown);
         PlotPixels.AssertDrawn(folder, images);
@@ -131,15 +132,19 @@ public sealed partial class QuickDemoFacts(ITestOutputHelper log) : IAsyncLifeti
         Assert.Contains("loss/total", trainMetrics);
         Assert.Contains($"{EvaluateStage.Prefix}edit_success", trainMetrics);
 
-        var eval = await conn.QuerySingleAsync<(string Judge, string Status, long Items, long Scored)>("""
+        // The oracle judges the benchmark outputs, and the run's own critic judges the same ones (for the agreement plot).
+        var evals = (await conn.QueryAsync<(string Judge, string Status, long Items, long Scored)>("""
             SELECT er.judge, r.status, (SELECT count(*) FROM npedit.eval_items i WHERE i.run_id = er.run_id),
                    (SELECT count(DISTINCT item_key) FROM npedit.eval_scores s WHERE s.run_id = er.run_id)
-            FROM npedit.eval_runs er JOIN npedit.runs r ON r.id = er.run_id
-            """);
-        Assert.Equal("oracle", eval.Judge);
-        Assert.Equal("finished", eval.Status);
-        Assert.True(eval.Items >= 500, $"the eval run judged only {eval.Items} items of ShapesWorld-Bench");
-        Assert.Equal(eval.Items, eval.Scored);
+            FROM npedit.eval_runs er JOIN npedit.runs r ON r.id = er.run_id ORDER BY er.judge
+            """)).ToList();
+        Assert.Equal(["critic", "oracle"], evals.Select(e => e.Judge));
+        foreach (var eval in evals)
+        {
+            Assert.Equal("finished", eval.Status);
+            Assert.True(eval.Items >= 500, $"the {eval.Judge} eval run judged only {eval.Items} items of ShapesWorld-Bench");
+            Assert.Equal(eval.Items, eval.Scored);
+        }
     }
 
     /// <summary>Rows a rerun must not add to: runs, metrics points, eval items, dataset units, finished jobs.</summary>

@@ -6,6 +6,7 @@ using NpEdit.Evaluator.Oracle;
 using NpEdit.Evaluator.Pipeline;
 using NpEdit.Evaluator.Scoring;
 using NpEdit.Evaluator.Storage;
+using NpEdit.Trainer.Critic;
 using NpEdit.Trainer.Runtime;
 
 namespace NpEdit.Jobs.Pipeline.Stages;
@@ -15,7 +16,8 @@ namespace NpEdit.Jobs.Pipeline.Stages;
 /// Evaluator's runner, so every item's judgment and the per-type summaries land in the eval tables exactly as
 /// <c>npedit eval judge --judge oracle</c> stores them (the report reads them from there). The means, overall and
 /// per edit type, are also logged as <c>bench/…</c> metrics of the training run at its final step, so plain SQL
-/// sees them next to the losses. The eval run is found again by its config, so a rerun judges nothing twice.
+/// sees them next to the losses. The run's critic, when it has one, judges the same outputs for the report's
+/// critic-vs-oracle agreement. Each eval run is found again by its config, so a rerun judges nothing twice.
 /// </summary>
 public sealed class EvaluateStage(NpgsqlDataSource dataSource)
 {
@@ -34,27 +36,36 @@ public sealed class EvaluateStage(NpgsqlDataSource dataSource)
         var checkpoint = PipelinePaths.LatestGenerator(config, run.Id) ?? "unknown";
         var benchmark = await PipelineBench.LoadAsync(ct);
         var device = TorchRuntime.Initialize(DeviceSpec.Parse(config.Run.Device)).Device;
-        using var parser = OracleCheckpoint.Load(oracle, device);
-        var judge = new OracleJudge(new ShapesBenchScorer(parser), oracle);
 
         var runs = new RunStore(dataSource);
         var tags = new Dictionary<string, string> { ["train_run"] = run.Id.ToString() };
         if ((await runs.TagsAsync(run.Id, ct)).TryGetValue("grid", out var grid))
             tags["grid"] = grid;
         var label = run.Name ?? run.Id.ToString()[..8];
-        var spec = new EvalRunSpec(config.Experiment, label, checkpoint, benchmark.Name, judge.Name, judge.Model,
-            config.Schedule.SamplerSteps, 1, null, new JsonObject
-            {
-                ["train_run"] = run.Id.ToString(),
-                ["benchmark"] = benchmark.Name,
-                ["judge"] = judge.Name,
-                ["oracle"] = oracle,
-            }) { Tags = tags };
-        // One judgment at a time: the oracle judge serialises on its parser anyway.
-        var report = await new EvalRunner(new EvalStore(dataSource)).RunAsync(benchmark, outputs, judge, spec,
-            new EvalOptions { Concurrency = 1 }, ct: ct);
+        EvalRunSpec Spec(IItemJudge judge, string model) =>
+            new(config.Experiment, label, checkpoint, benchmark.Name, judge.Name, judge.Model, config.Schedule.SamplerSteps, 1, null,
+                new JsonObject { ["train_run"] = run.Id.ToString(), ["benchmark"] = benchmark.Name, ["judge"] = judge.Name, [judge.Name] = model })
+            { Tags = tags };
+        // One judgment at a time: each judge serialises on its one network anyway.
+        var runner = new EvalRunner(new EvalStore(dataSource));
+        var options = new EvalOptions { Concurrency = 1 };
 
+        EvalReport report;
+        using (var parser = OracleCheckpoint.Load(oracle, device))
+        {
+            var judge = new OracleJudge(new ShapesBenchScorer(parser), oracle);
+            report = await runner.RunAsync(benchmark, outputs, judge, Spec(judge, oracle), options, ct: ct);
+        }
         await new MetricStore(dataSource).LogAsync(BenchMetrics(run.Id, config.Schedule.Steps, report.Summaries), ct);
+
+        // The run's own critic judges the same outputs, so the report can set its verdicts against the oracle's
+        // (critic-vs-oracle agreement): how far the signal the editor was trained on can be trusted.
+        if (File.Exists(config.Critic.Checkpoint))
+        {
+            using var critic = CriticCheckpoint.Load(config.Critic.Checkpoint, device);
+            var judge = new CriticJudge(critic, device, config.Critic.Checkpoint);
+            await runner.RunAsync(benchmark, outputs, judge, Spec(judge, config.Critic.Checkpoint), options, ct: ct);
+        }
     }
 
     /// <summary>The full-set summaries as metrics: <c>bench/&lt;metric&gt;</c> (macro mean over edit types) and <c>bench/&lt;type&gt;/&lt;metric&gt;</c>.</summary>
