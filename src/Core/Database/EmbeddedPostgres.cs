@@ -63,14 +63,14 @@ public sealed class EmbeddedPostgres
     {
         // Fast path: a running cluster needs no lock and no child process.
         var info = Inspect();
-        if (info.Running && await AcceptsConnectionsAsync(info.Port!.Value, ct))
+        if (info.Running && await AcceptsSessionsAsync(info.Port!.Value, ct))
             return ConnectionString(info.Port.Value, DatabaseName);
 
         Directory.CreateDirectory(ClusterDirectory);
         await using (await AcquireLockAsync(ct))
         {
             info = Inspect();
-            if (!info.Running || !await AcceptsConnectionsAsync(info.Port!.Value, ct))
+            if (!info.Running || !await AcceptsSessionsAsync(info.Port!.Value, ct))
             {
                 if (!info.Initialized)
                     await InitializeAsync(ct);
@@ -113,6 +113,9 @@ public sealed class EmbeddedPostgres
         Database = database,
         // Tests and the Hangfire server open many short-lived connections from several processes.
         MaxPoolSize = 50,
+        // Npgsql's default of 15 s is too short on a small machine busy training: forking a backend and the SCRAM
+        // exchange then took longer, and test fixtures failed to connect to a healthy server.
+        Timeout = 60,
     }.ConnectionString;
 
     private async Task InitializeAsync(CancellationToken ct)
@@ -257,6 +260,32 @@ public sealed class EmbeddedPostgres
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether the server on <paramref name="port"/> opens sessions. A postmaster listens before it is ready: while
+    /// another process's <c>pg_ctl start</c> runs crash recovery (after a reboot or a killed session), it refuses
+    /// sessions with 57P03 "the database system is starting up". Then this waits until it is ready, rather than
+    /// hand out a connection string that fails.
+    /// </summary>
+    private async Task<bool> AcceptsSessionsAsync(int port, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + LockWait;
+        var probe = new NpgsqlConnectionStringBuilder(ConnectionString(port, "postgres")) { Pooling = false }.ConnectionString;
+        while (await AcceptsConnectionsAsync(port, ct))
+        {
+            try
+            {
+                await using var session = new NpgsqlConnection(probe);
+                await session.OpenAsync(ct);
+                return true;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CannotConnectNow && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+        }
+        return false;
     }
 
     private static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken ct)

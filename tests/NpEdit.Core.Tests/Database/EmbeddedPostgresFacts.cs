@@ -107,6 +107,37 @@ public sealed class EmbeddedPostgresFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EnsureRunningAsync_WaitsUntilAServerThatIsStillStartingUp_OpensSessions()
+    {
+        await Cluster.EnsureRunningAsync();
+        var port = Cluster.Inspect().Port!.Value;
+        await Cluster.StopAsync();
+        // Another process's start that is still in recovery: the postmaster listens but refuses sessions (57P03).
+        // A standby with hot standby off holds that state until it is promoted, so the race is not left to timing.
+        var data = Cluster.DataDirectory;
+        var signal = Path.Combine(data, "standby.signal");
+        await File.WriteAllTextAsync(signal, "");
+        if (PostgresProcessIsRoot())
+            await HandToPostgresAsync(signal);
+        var pgCtl = PostgresBinaries.Locate().PgCtl;
+        var (started, output) = await PostgresProcess.RunAsync(pgCtl,
+            ["start", "-D", data, "-l", Cluster.ServerLog, "-o", $"-p {port} -c hot_standby=off"], CancellationToken.None);
+        Assert.True(started == 0, output);
+        await WaitUntilListeningAsync(port);
+
+        var ensure = Cluster.EnsureRunningAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(ensure.IsCompleted, "EnsureRunningAsync returned while the server still refused sessions");
+        var (promoted, promoteOutput) = await PostgresProcess.RunAsync(pgCtl, ["promote", "-D", data, "-w"], CancellationToken.None);
+        Assert.True(promoted == 0, promoteOutput);
+
+        await using var conn = new NpgsqlConnection(await ensure);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT pg_is_in_recovery()", conn);
+        Assert.Equal(false, await cmd.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task StopAsync_StopsTheServer_AndReportsNothingToStopAfterwards()
     {
         await Cluster.EnsureRunningAsync();
@@ -137,6 +168,24 @@ public sealed class EmbeddedPostgresFacts : IAsyncLifetime
         catch (IOException)
         {
             return false;
+        }
+    }
+
+    private static async Task WaitUntilListeningAsync(int port)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 
