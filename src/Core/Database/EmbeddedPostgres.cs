@@ -113,8 +113,8 @@ public sealed class EmbeddedPostgres
         Database = database,
         // Tests and the Hangfire server open many short-lived connections from several processes.
         MaxPoolSize = 50,
-        // Npgsql's default of 15 s is too short on a small machine busy training: forking a backend and the SCRAM
-        // exchange then took longer, and test fixtures failed to connect to a healthy server.
+        // Npgsql's default is 15 s; on a small machine busy training, forking a backend and the SCRAM exchange can
+        // take longer than that, and a healthy server should not be reported as unreachable.
         Timeout = 60,
     }.ConnectionString;
 
