@@ -25,7 +25,7 @@ public sealed class TorchAdam : IAdamOptimizer
         this.parameters = [.. parameters];
         if (masters is not null && masters.Count != this.parameters.Length)
             throw new ArgumentException($"{masters.Count} masters for {this.parameters.Length} parameters.", nameof(masters));
-        this.masters = masters is null ? this.parameters : [.. masters.Select(m => new Parameter(m.detach().clone()))];
+        this.masters = masters is null ? this.parameters : [.. masters.Select(m => new Parameter(m.detach().clone().DetachFromDisposeScope()))];
         optimizer = settings.DecoupledWeightDecay
             ? optim.AdamW(this.masters, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Eps, settings.WeightDecay)
             : optim.Adam(this.masters, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Eps, settings.WeightDecay);
