@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -82,27 +83,49 @@ public sealed class FlatAdam : IAdamOptimizer
 
     public void Step()
     {
-        using var scope = NewDisposeScope();
         using var _ = no_grad();
         Steps++;
-        var (lr, beta1, beta2, eps, decay) = (LearningRate, settings.Beta1, settings.Beta2, settings.Eps, settings.WeightDecay);
-        var biasCorrection1 = 1 - Math.Pow(beta1, Steps);
-        var biasCorrection2 = 1 - Math.Pow(beta2, Steps);
+        var lr = LearningRate;
+        var biasCorrection1 = 1 - Math.Pow(settings.Beta1, Steps);
+        var biasCorrection2 = 1 - Math.Pow(settings.Beta2, Steps);
         foreach (var group in groups)
         {
-            var weights = group.Master;
-            var grad = group.Gradient;
-            if (decay != 0 && settings.DecoupledWeightDecay)
-                weights.mul_(1 - lr * decay);
-            else if (decay != 0)
-                grad = grad.add(weights, alpha: decay);
-            var m = group.ExpAvg is { } expAvg ? expAvg.mul_(beta1).add_(grad, alpha: 1 - beta1) : grad;
-            group.ExpAvgSq.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-            var denominator = (group.ExpAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(eps);
-            weights.addcdiv_(m, denominator, value: -lr / biasCorrection1);
+            var (weights, grad, expAvg, expAvgSq) = (group.Master, group.Gradient, group.ExpAvg, group.ExpAvgSq);
+            var length = weights.numel();
+            // On the CPU, chunks small enough that the ~8 passes of one chunk stay in cache (one pass per kernel
+            // over a 58M-parameter buffer streams it from memory every time, and its temporaries are page-faulted
+            // in anew each step); on a GPU the whole buffer in one kernel per operation.
+            var chunk = weights.device_type == DeviceType.CPU ? CpuChunk : length;
+            for (long start = 0; start < length; start += chunk)
+            {
+                using var scope = NewDisposeScope();
+                var n = Math.Min(chunk, length - start);
+                if (n == length)
+                    Update(weights, grad, expAvg, expAvgSq, lr, biasCorrection1, biasCorrection2);
+                else
+                    Update(weights.narrow(0, start, n), grad.narrow(0, start, n), expAvg?.narrow(0, start, n), expAvgSq.narrow(0, start, n),
+                        lr, biasCorrection1, biasCorrection2);
+            }
             group.PublishMaster();
             group.ReleaseGradient();
         }
+    }
+
+    /// <summary>Elements per chunk of a CPU update: 64K floats, so a chunk's weights, gradient, moments and temporaries fit in L2/L3.</summary>
+    private const long CpuChunk = 1 << 16;
+
+    /// <summary>One Adam update of (a slice of) the flat weights, in PyTorch's order of operations.</summary>
+    private void Update(Tensor weights, Tensor grad, Tensor? expAvg, Tensor expAvgSq, double lr, double biasCorrection1, double biasCorrection2)
+    {
+        var (beta1, beta2, eps, decay) = (settings.Beta1, settings.Beta2, settings.Eps, settings.WeightDecay);
+        if (decay != 0 && settings.DecoupledWeightDecay)
+            weights.mul_(1 - lr * decay);
+        else if (decay != 0)
+            grad = grad.add(weights, alpha: decay);
+        var m = expAvg is null ? grad : expAvg.mul_(beta1).add_(grad, alpha: 1 - beta1);
+        expAvgSq.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+        var denominator = (expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(eps);
+        weights.addcdiv_(m, denominator, value: -lr / biasCorrection1);
     }
 
     public void Save(string path)

@@ -66,6 +66,7 @@ public sealed class FlatAdamFacts : IDisposable
     {
         var settings = new AdamSettings(1e-3, beta1, 0.9, WeightDecay: weightDecay, DecoupledWeightDecay: decoupled);
         using var reference = Dit();
+        Assert.True(reference.parameters().Sum(p => p.numel()) > 1 << 16);   // more than one CPU chunk of the update
         using var flat = Copy(reference);
         var referenceParameters = reference.parameters().ToArray();
         using var torchOptimizer = decoupled
