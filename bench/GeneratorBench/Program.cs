@@ -63,7 +63,7 @@ double Step(Side side, Dictionary<string, double>? phases = null)
 {
     using var scope = NewDisposeScope();
     var clock = Stopwatch.StartNew();
-    var cpuClock = ThreadClock.Milliseconds();
+    var cpuClock = ThreadCpuClock.Milliseconds();
     void Mark(string phase)
     {
         if (phases is null) return;
@@ -76,7 +76,7 @@ double Step(Side side, Dictionary<string, double>? phases = null)
         }
         // On the CPU, this thread's CPU time: with one torch thread every kernel runs on it, and a shared machine's
         // load does not inflate it as it does wall time.
-        var now = ThreadClock.Milliseconds();
+        var now = ThreadCpuClock.Milliseconds();
         phases[phase] = phases.GetValueOrDefault(phase) + now - cpuClock;
         cpuClock = now;
     }
@@ -109,11 +109,11 @@ for (var i = 0; i < warmup; i++)
 for (var i = 0; i < steps; i++)
     foreach (var side in sides)
     {
-        var cpu = ThreadClock.Milliseconds();
+        var cpu = ThreadCpuClock.Milliseconds();
         var clock = Stopwatch.StartNew();
         Step(side, onCuda ? null : side.Phases);
         side.Times.Add(clock.Elapsed.TotalMilliseconds);
-        side.CpuTimes.Add(ThreadClock.Milliseconds() - cpu);
+        side.CpuTimes.Add(ThreadCpuClock.Milliseconds() - cpu);
     }
 const int BreakdownSteps = 5;
 if (onCuda)
@@ -168,20 +168,3 @@ sealed record Side(AdamImplementation Implementation, DiT Dit, IAdamOptimizer Op
     public Dictionary<string, double> Phases { get; } = [];
 }
 
-/// <summary>CPU time of the calling thread (Linux clock_gettime(CLOCK_THREAD_CPUTIME_ID)).</summary>
-static class ThreadClock
-{
-    const int ThreadCpuTimeId = 3;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
-    static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    public static double Milliseconds() =>
-        ClockGetTime(ThreadCpuTimeId, out var time) == 0 ? time.Seconds * 1e3 + time.Nanoseconds / 1e6 : double.NaN;
-
-    readonly struct TimeSpec
-    {
-        public readonly long Seconds;
-        public readonly long Nanoseconds;
-    }
-}
