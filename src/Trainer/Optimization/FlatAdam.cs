@@ -37,9 +37,12 @@ public sealed class FlatAdam : IAdamOptimizer
             Tensor? master = null;
             if (masters is not null)
             {
+                // Copied view by view, not concatenated: no second model-sized temporary (a 2B model's masters are 8 GB).
                 using var scope = NewDisposeScope();
-                master = cat(indices.Select(i => masters[i].detach().reshape(-1).to(masters[i].dtype, flat.Device)).ToArray())
-                    .MoveToOuterDisposeScope().DetachFromDisposeScope();
+                using var _ = no_grad();
+                master = empty(flat.Data.numel(), dtype: masters[indices[0]].dtype, device: flat.Device).DetachFromDisposeScope();
+                for (var j = 0; j < indices.Length; j++)
+                    flat.View(master, j).copy_(masters[indices[j]]);
             }
             return new FlatAdamGroup(flat, master, firstMoment: settings.Beta1 != 0);
         })];
