@@ -36,7 +36,7 @@ internal sealed class FlatParameters : IDisposable
             view.copy_(p);
             var aliased = p.set_(view);
             if (!ReferenceEquals(aliased, p))
-                aliased.Dispose();                        // a second handle to p; in-place ops may also return p itself
+                aliased.Dispose();                        // in 0.107 set_ returns p itself: dispose only a distinct handle
             using var gradView = View(Grad, i);
             p.grad = gradView;
         }
