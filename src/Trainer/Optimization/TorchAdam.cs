@@ -111,17 +111,7 @@ public sealed class TorchAdam : IAdamOptimizer
                 {
                     var n = parameters[i].numel();
                     Tensor Slice(string key) => state[key].narrow(0, offset, n).view(parameters[i].shape);
-                    var (expAvg, expAvgSq) = states[i] switch
-                    {
-                        Adam.State a => (a.exp_avg, a.exp_avg_sq),
-                        AdamW.State w => (w.exp_avg, w.exp_avg_sq),
-                        _ => throw new InvalidOperationException("Not an Adam state."),
-                    };
-                    switch (states[i])
-                    {
-                        case Adam.State a: a.step = step; break;
-                        case AdamW.State w: w.step = step; break;
-                    }
+                    var (expAvg, expAvgSq) = Moments(states[i], step);
                     expAvgSq.copy_(Slice(AdamStateFile.ExpAvgSq(k)));
                     if (state.ContainsKey(AdamStateFile.ExpAvg(k)))
                         expAvg.copy_(Slice(AdamStateFile.ExpAvg(k)));
@@ -138,6 +128,22 @@ public sealed class TorchAdam : IAdamOptimizer
         {
             foreach (var tensor in state.Values)
                 tensor.Dispose();
+        }
+    }
+
+    /// <summary>The moments of one parameter's Adam or AdamW state, whose step count becomes <paramref name="step"/>.</summary>
+    private static (Tensor ExpAvg, Tensor ExpAvgSq) Moments(OptimizerState state, long step)
+    {
+        switch (state)
+        {
+            case Adam.State a:
+                a.step = step;
+                return (a.exp_avg, a.exp_avg_sq);
+            case AdamW.State w:
+                w.step = step;
+                return (w.exp_avg, w.exp_avg_sq);
+            default:
+                throw new InvalidOperationException($"Not an Adam state: {state.GetType().Name}.");
         }
     }
 

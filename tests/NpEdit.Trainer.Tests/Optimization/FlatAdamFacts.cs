@@ -160,6 +160,26 @@ public sealed class FlatAdamFacts : IDisposable
         Assert.True(MaxDifference(original, resumed) <= 1e-6, $"differ by {MaxDifference(original, resumed)}");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AStateOfAnotherModel_IsRefused_WithAMessageSayingSo(bool torchWrites)
+    {
+        var settings = new AdamSettings(1e-3);
+        var state = Path.Combine(temp.Path, $"other-{torchWrites}.optim");
+        using (var other = nn.Linear(4, 3))
+        using (var optimizer = torchWrites ? new TorchAdam(other.parameters(), settings) : (IAdamOptimizer)new FlatAdam(other.parameters(), settings))
+            optimizer.Save(state);
+        using var dit = Dit();
+        using var flat = new FlatAdam(dit.parameters(), settings);
+
+        var error = Assert.Throws<InvalidDataException>(() => flat.Load(state));
+
+        Assert.Contains(state, error.Message);
+        Assert.Contains("resume with the model it was trained with", error.Message);
+        Assert.Contains("is missing", Assert.Throws<FileNotFoundException>(() => flat.Load(state + ".gone")).Message);
+    }
+
     [Fact]
     public void MixedPrecision_StepsFp32Masters_AndPublishesThemToTheBf16Copy_AsTorchAdamDoes()
     {
