@@ -159,12 +159,3 @@ static Dictionary<string, string> ParseArgs(string[] args)
     }
     return map;
 }
-
-/// <summary>One model with its optimizer and what its steps measured.</summary>
-sealed record Side(AdamImplementation Implementation, DiT Dit, IAdamOptimizer Optimizer)
-{
-    public List<double> Times { get; } = [];
-    public List<double> CpuTimes { get; } = [];
-    public Dictionary<string, double> Phases { get; } = [];
-}
-
