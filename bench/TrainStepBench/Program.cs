@@ -6,11 +6,14 @@
 //
 //   dotnet run -c Release --project bench/TrainStepBench -- --device cpu --preset shapes-xs --critic shapes-mini --batch 2 --steps 2 --warmup 1
 //   dotnet run -c Release --project bench/TrainStepBench -- --device cuda --preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 2
+//   … --optimizer flat|torch|both   the Adam of G_θ and A_φ (optim.implementation; default flat); `both` builds one trainer
+//                        per optimizer (sharing the frozen critic), alternates their steps and prints a JSON line for each.
 //   … --find-max-batch   doubles the batch from --batch (up to --batch-limit, 1024) until a step fails (out of memory)
 //                        and reports the largest that ran.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using NpEdit.Core.Config;
 using NpEdit.Core.Config.Training;
 using NpEdit.Core.Shards;
 using NpEdit.Trainer.Critic;
@@ -37,6 +40,13 @@ var precision = dtypeName switch
     "float32" => Precision.Fp32,
     "bfloat16" => Precision.Bf16,
     _ => throw new ArgumentException($"--dtype must be float32 or bfloat16, not {dtypeName}."),
+};
+var optimizers = options.GetValueOrDefault("optimizer", "flat") switch
+{
+    "flat" => new[] { AdamImplementation.Flat },
+    "torch" => [AdamImplementation.Torch],
+    "both" => [AdamImplementation.Torch, AdamImplementation.Flat],
+    var other => throw new ArgumentException($"--optimizer must be flat, torch or both, not {other}."),
 };
 var preset = ModelPresets.Get(presetName);
 var device = TorchRuntime.Initialize(DeviceSpec.Parse(options.GetValueOrDefault("device", "cpu"))).Device;
@@ -76,7 +86,9 @@ if (precision == Precision.Bf16)
     critic.Model.to(ScalarType.BFloat16);
 var init = new DiT(preset.DiT);
 var text = new ShapesTextEncoder(preset.Text, words);
-var trainer = new NpEditTrainer(config, (init, text, new GeneratorConfig(preset.Name, preset.DiT, preset.Text, text.Tokenizer.Words)), critic, device, autoencoder: autoencoder);
+var trainers = optimizers.Select(implementation => new NpEditTrainer(config with { Optim = config.Optim with { Implementation = implementation } },
+    (init, text, new GeneratorConfig(preset.Name, preset.DiT, preset.Text, text.Tokenizer.Words)), critic, device, autoencoder: autoencoder)).ToArray();
+var trainer = trainers[0];
 init.Dispose();
 text.Dispose();
 set_default_device(CPU);
@@ -95,7 +107,11 @@ var common = new Dictionary<string, object>
     ["aux_updates"] = config.Schedule.AuxUpdates, ["checkpointing"] = checkpointing,
 };
 
-double MsPerStep(int n, int measured, int warm)
+// Thread CPU milliseconds per step of each trainer (the CPU figure: with one torch thread all its work runs on this thread).
+var threadCpu = new double[trainers.Length];
+
+// Milliseconds per step of each trainer; with several, their steps alternate so that all see the same machine load.
+double[] MsPerStep(int n, int measured, int warm)
 {
     using var scope = NewDisposeScope();
     var examples = Enumerable.Range(0, n).Select(i => new EditExample(sample, "synthetic", i)).ToList();
@@ -103,11 +119,21 @@ double MsPerStep(int n, int measured, int warm)
     var references = (rand([n, 3, side, side], device: device) * 2 - 1);
     var editBatch = new EditBatch(examples, references);
     for (var i = 0; i < warm; i++)
-        Check(trainer.Step(editBatch));
-    var clock = Stopwatch.StartNew();
+        foreach (var t in trainers)
+            Check(t.Step(editBatch));
+    var total = new double[trainers.Length];
     for (var i = 0; i < measured; i++)
-        Check(trainer.Step(editBatch));
-    return clock.Elapsed.TotalMilliseconds / measured;
+        for (var k = 0; k < trainers.Length; k++)
+        {
+            var clock = Stopwatch.StartNew();
+            var cpu = ThreadCpuClock.Milliseconds();
+            Check(trainers[k].Step(editBatch));
+            total[k] += clock.Elapsed.TotalMilliseconds;
+            threadCpu[k] += ThreadCpuClock.Milliseconds() - cpu;
+        }
+    for (var k = 0; k < trainers.Length; k++)
+        threadCpu[k] /= measured;
+    return [.. total.Select(t => t / measured)];
 }
 
 if (options.ContainsKey("find-max-batch"))
@@ -117,7 +143,7 @@ if (options.ContainsKey("find-max-batch"))
     {
         try
         {
-            var ms = MsPerStep(n, 1, 1);
+            var ms = MsPerStep(n, 1, 1)[0];
             (largest, largestMs) = (n, ms);
             // A line per batch that ran: a run killed by a timeout still reports the largest batch reached.
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>(common)
@@ -144,7 +170,14 @@ else
     common["steps"] = steps;
     try
     {
-        common["ms_per_step"] = Math.Round(MsPerStep(batch, steps, warmup), 2);
+        var ms = MsPerStep(batch, steps, warmup);
+        for (var k = 0; k < trainers.Length - 1; k++)
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>(common)
+            {
+                ["optimizer"] = Name(optimizers[k]), ["ms_per_step"] = Math.Round(ms[k], 2), ["thread_cpu_ms_per_step"] = Math.Round(threadCpu[k], 2),
+            }));
+        common["ms_per_step"] = Math.Round(ms[^1], 2);
+        common["thread_cpu_ms_per_step"] = Math.Round(threadCpu[^1], 2);
     }
     catch (Exception e)
     {
@@ -152,7 +185,10 @@ else
         Console.Error.WriteLine(e);
     }
 }
+common["optimizer"] = Name(optimizers[^1]);
 Console.WriteLine(JsonSerializer.Serialize(common));
+
+static string Name(AdamImplementation implementation) => implementation.ToString().ToLowerInvariant();
 
 // Every loss finite, else the timing would be of skipped steps.
 static void Check(IReadOnlyDictionary<string, double> logs)

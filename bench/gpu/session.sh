@@ -75,12 +75,16 @@ collect_fixture() {
   [ -d "$work/critic-parity" ] && tar -C "$work" -cf "$out/fixture.tar" critic-parity
 }
 
+# The TorchSharp side once per Adam (GENERATOR_OPTIMIZERS): FlatAdam (the trainers' default) and optim.AdamW.
+# BENCH_DEVICE=cpu runs the same commands on the CPU (a smoke test of this script where there is no GPU).
 part_generator() {
-  local config
+  local config optimizer device="${BENCH_DEVICE:-cuda}"
   for config in ${GENERATOR_CONFIGS:-shapes-m:float32:32:60 shapes-m:bfloat16:32:60 dit-2b:bfloat16:4:120}; do
     IFS=: read -r preset dtype batch limit <<< "$config"
-    measure generator "$limit" "$python" "$root/bench/generator_bench.py" --preset "$preset" --dtype "$dtype" --batch "$batch" --steps 20 --warmup 5 --device cuda
-    measure generator "$limit" "$dotnet" "$work/GeneratorBench/GeneratorBench.dll" --preset "$preset" --dtype "$dtype" --batch "$batch" --steps 20 --warmup 5 --device cuda
+    measure generator "$limit" "$python" "$root/bench/generator_bench.py" --preset "$preset" --dtype "$dtype" --batch "$batch" --steps 20 --warmup 5 --device "$device"
+    for optimizer in ${GENERATOR_OPTIMIZERS:-flat torch}; do
+      measure generator "$limit" "$dotnet" "$work/GeneratorBench/GeneratorBench.dll" --preset "$preset" --dtype "$dtype" --batch "$batch" --steps 20 --warmup 5 --device "$device" --optimizer "$optimizer"
+    done
   done
 }
 
@@ -143,18 +147,21 @@ for r in rows:
         lines.append(f"- ERROR in {r['part']}: {r['error']} ({r['command']})")
         continue
     side = r.get("impl") or r.get("side")
+    if side == "torchsharp":
+        side += ":" + r.get("optimizer", "torch")   # rows from before --optimizer ran optim.AdamW
     key = (r["part"], r.get("preset", ""), r.get("critic", ""), str(r.get("dtype", "")).lower(), r.get("batch", ""))
     groups[key][side].append(r)
-lines += ["", "| part | preset | critic | dtype | batch | params (PyTorch / TorchSharp) | PyTorch ms | TorchSharp ms | TorchSharp speed / PyTorch | smi peak MiB (PyTorch / TorchSharp) |",
-          "|---|---|---|---|---|---|---|---|---|---|"]
+lines += ["", "| part | preset | critic | dtype | batch | TorchSharp Adam | params (PyTorch / TorchSharp) | PyTorch ms | TorchSharp ms | TorchSharp speed / PyTorch | smi peak MiB (PyTorch / TorchSharp) |",
+          "|---|---|---|---|---|---|---|---|---|---|---|"]
 def ms(r): return r.get("ms_per_step_mean", r.get("ms_per_step"))
 def params(r): return r.get("parameters", r.get("gen_params"))
 for key, sides in groups.items():
     p = min(sides.get("pytorch", []), key=ms, default=None)
-    t = min(sides.get("torchsharp", []), key=ms, default=None)
-    ratio = f"{ms(p) / ms(t):.3f}" if p and t else "n/a"
     f = lambda r, g: str(g(r)) if r else "—"
-    lines.append(f"| {' | '.join(map(str, key))} | {f(p, params)} / {f(t, params)} | {f(p, ms)} | {f(t, ms)} | {ratio} | {f(p, lambda r: r['smi_peak_mib'])} / {f(t, lambda r: r['smi_peak_mib'])} |")
+    for side in sorted(s for s in sides if s.startswith("torchsharp")) or ["torchsharp:—"]:
+        t = min(sides.get(side, []), key=ms, default=None)
+        ratio = f"{ms(p) / ms(t):.3f}" if p and t else "n/a"
+        lines.append(f"| {' | '.join(map(str, key))} | {side.split(':')[1]} | {f(p, params)} / {f(t, params)} | {f(p, ms)} | {f(t, ms)} | {ratio} | {f(p, lambda r: r['smi_peak_mib'])} / {f(t, lambda r: r['smi_peak_mib'])} |")
 lines += ["", "Best of the alternating runs per side. Raw rows: results.jsonl; logs: logs.tar.gz."]
 open(sys.argv[2], "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -5,6 +5,8 @@
 # Appends one JSON line per run to $OUT/stepbench.jsonl (with the nvidia-smi peak of used memory; TorchSharp has no
 # allocator statistics) and writes $OUT/stepbench.md; under bench/gpu/session.sh (GPU_WORK set) it appends to the
 # session's results.jsonl and leaves stepbench.md in its logs. Each run is bounded by `timeout`; the whole by ≈ 240 s.
+# BENCH_DEVICE=cpu runs the same commands on the CPU (a smoke test of this script where there is no GPU; with
+# STEPBENCH_SMALL / STEPBENCH_LARGE set to small presets and STEPBENCH_MAX_BATCH=0, see bench/RESULTS.md).
 #   bench/gpu/pack.sh            then, on the GPU machine:   bench/gpu/session.sh stepbench   (or bench/gpu/stepbench.sh)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -41,9 +43,9 @@ run() {
   local smi=$!
   echo "== $impl $* (limit ${limit}s, at $((SECONDS - started))s)" >> "$errors"
   if [ "$impl" = torchsharp ]; then
-    line=$(timeout "$limit" "$work/dotnet/dotnet" "$work/TrainStepBench/TrainStepBench.dll" --device cuda "$@" 2>>"$errors" | tail -1)
+    line=$(timeout "$limit" "$work/dotnet/dotnet" "$work/TrainStepBench/TrainStepBench.dll" --device "${BENCH_DEVICE:-cuda}" "$@" 2>>"$errors" | tail -1)
   else
-    line=$(timeout "$limit" "$python" "$root/bench/train_step_bench.py" --device cuda "$@" 2>>"$errors" | tail -1)
+    line=$(timeout "$limit" "$python" "$root/bench/train_step_bench.py" --device "${BENCH_DEVICE:-cuda}" "$@" 2>>"$errors" | tail -1)
   fi
   local rc=$?
   kill "$smi" 2>/dev/null; wait "$smi" 2>/dev/null
@@ -58,37 +60,41 @@ run() {
   tail -1 "$results"
 }
 
-small="--preset shapes-m --critic shapes-mini --batch 4 --steps 5 --warmup 2"
-large="--preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 1 --steps 3 --warmup 1"
+small="${STEPBENCH_SMALL:---preset shapes-m --critic shapes-mini --batch 4 --steps 5 --warmup 2}"
+large="${STEPBENCH_LARGE:---preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 1 --steps 3 --warmup 1}"
+# The TorchSharp side once per Adam of G_θ and A_φ: FlatAdam (the default, optim.implementation flat) and optim.Adam
+# (STEPBENCH_OPTIMIZERS for shapes-m, STEPBENCH_LARGE_OPTIMIZERS for dit-2b).
 run 40 pytorch $small --dtype float32
-run 40 torchsharp $small --dtype float32
+for optimizer in ${STEPBENCH_OPTIMIZERS:-flat torch}; do run 40 torchsharp $small --dtype float32 --optimizer "$optimizer"; done
 run 30 pytorch $small --dtype bfloat16
-run 30 torchsharp $small --dtype bfloat16
+for optimizer in ${STEPBENCH_OPTIMIZERS:-flat torch}; do run 30 torchsharp $small --dtype bfloat16 --optimizer "$optimizer"; done
 run 75 pytorch $large
-run 75 torchsharp $large
+for optimizer in ${STEPBENCH_LARGE_OPTIMIZERS:-flat torch}; do run 75 torchsharp $large --optimizer "$optimizer"; done
 # Prints a JSON line after each batch that ran, so a timeout still leaves the largest batch reached.
-run 50 torchsharp --preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 1 --find-max-batch --batch-limit 16
+[ "${STEPBENCH_MAX_BATCH:-1}" = 1 ] && run 50 torchsharp --preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 1 --find-max-batch --batch-limit 16
 
 "$python" - "$results" "$report" "$gpu" <<'PY' || true
 import json, sys
 rows = [r for r in (json.loads(l) for l in open(sys.argv[1]) if l.strip()) if r.get("part") == "stepbench"]
 lines = ["# One full NP-Edit training step on the GPU (bench/gpu/stepbench.sh)", "", "GPU: " + sys.argv[3].strip(), "",
-         "| side | preset | critic | dtype | batch | gen params | critic params | ms/step | PyTorch peak GiB | smi peak MiB | note |",
-         "|---|---|---|---|---|---|---|---|---|---|---|"]
+         "| side | Adam | preset | critic | dtype | batch | gen params | critic params | ms/step | PyTorch peak GiB | smi peak MiB | note |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for r in rows:
     note = (r["error"] + " [" + r.get("args", "") + "]" if "error" in r else "") or (f"max batch {r.get('max_batch')} ({r.get('ms_per_step_at_max')} ms/step); failed at {r.get('failed_batch')}: {r.get('failure', '')[:80]}"
                               if r.get("find_max_batch") else "")
-    lines.append(f"| {r.get('side')} | {r.get('preset', '')} | {r.get('critic', '')} | {r.get('dtype', '')} | {r.get('batch', '')} | "
+    lines.append(f"| {r.get('side')} | {r.get('optimizer', '')} | {r.get('preset', '')} | {r.get('critic', '')} | {r.get('dtype', '')} | {r.get('batch', '')} | "
                  f"{r.get('gen_params', '')} | {r.get('critic_params', '')} | {r.get('ms_per_step', '')} | {r.get('peak_gib', '')} | "
                  f"{r.get('smi_peak_mib', '')} | {note} |")
 pairs = {}
 for r in rows:
     if "ms_per_step" in r:
-        pairs.setdefault((r.get("preset"), r.get("critic"), r.get("dtype"), r.get("batch")), {})[r["side"]] = r
-lines += ["", "| preset | dtype | batch | TorchSharp / PyTorch speed |", "|---|---|---|---|"]
+        side = r["side"] + (":" + r.get("optimizer", "torch") if r["side"] == "torchsharp" else "")
+        pairs.setdefault((r.get("preset"), r.get("critic"), r.get("dtype"), r.get("batch")), {})[side] = r
+lines += ["", "| preset | dtype | batch | TorchSharp Adam | TorchSharp / PyTorch speed |", "|---|---|---|---|---|"]
 for (preset, critic, dtype, batch), sides in pairs.items():
-    if "pytorch" in sides and "torchsharp" in sides:
-        lines.append(f"| {preset} + {critic} | {dtype} | {batch} | {sides['pytorch']['ms_per_step'] / sides['torchsharp']['ms_per_step']:.3f} |")
+    for side in sorted(s for s in sides if s.startswith("torchsharp:")):
+        if "pytorch" in sides:
+            lines.append(f"| {preset} + {critic} | {dtype} | {batch} | {side.split(':')[1]} | {sides['pytorch']['ms_per_step'] / sides[side]['ms_per_step']:.3f} |")
 open(sys.argv[2], "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

@@ -41,6 +41,9 @@ public sealed record T2IPretrainConfig : OptimizationSection
     /// </summary>
     public double EmaDecay { get; init; } = 0.995;
 
+    /// <summary>AdamW over one flat buffer (the default) or TorchSharp's per-tensor AdamW; the same update, the flat one is faster.</summary>
+    public AdamImplementation Optimizer { get; init; } = AdamImplementation.Flat;
+
     /// <summary>Seed of the noise, time and caption-dropout draws (weights use torch's global generator).</summary>
     public int Seed { get; init; } = 0;
 

@@ -27,6 +27,7 @@ public sealed record T2IPretrainJobConfig : OptimizationSection, IValidatedConfi
     public double LogitNormalStd { get; init; } = Defaults.LogitNormalStd;
     public double EmaDecay { get; init; } = Defaults.EmaDecay;
     public int Seed { get; init; } = Defaults.Seed;
+    public AdamImplementation Optimizer { get; init; } = Defaults.Optimizer;
 
     /// <summary>Steps between checkpoints (a checkpoint is also written at the end and on Ctrl-C).</summary>
     public int CheckpointEvery { get; init; } = 500;
@@ -46,6 +47,7 @@ public sealed record T2IPretrainJobConfig : OptimizationSection, IValidatedConfi
         LogitNormalStd = LogitNormalStd,
         EmaDecay = EmaDecay,
         Seed = Seed,
+        Optimizer = Optimizer,
     };
 
     public IEnumerable<string> Validate()

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using NpEdit.Trainer.Losses;
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Models.Text;
+using NpEdit.Trainer.Optimization;
 using NpEdit.Trainer.Runtime;
 using NpEdit.Trainer.Sampling;
 using TorchSharp;
@@ -33,7 +34,7 @@ public sealed class T2IPretrainer : IDisposable
     readonly ShapesTextEncoder? emaText;
     readonly IAutoencoder autoencoder;
     readonly Device device;
-    readonly AdamW optimizer;
+    readonly IAdamOptimizer optimizer;
     readonly Parameter[] parameters;
     readonly torch.Generator generator;
 
@@ -65,7 +66,7 @@ public sealed class T2IPretrainer : IDisposable
                 p.requires_grad = false;
         }
         parameters = [.. dit.parameters(), .. text.parameters()];
-        optimizer = optim.AdamW(parameters, lr: config.LearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
+        optimizer = AdamOptimizers.Create(config.Optimizer, parameters, AdamSettings.AdamW(config.LearningRate, config.Beta1, config.Beta2, config.WeightDecay));
         generator = SeededNoise.NewGenerator((ulong)config.Seed);
     }
 
@@ -122,8 +123,7 @@ public sealed class T2IPretrainer : IDisposable
         dit.train();
         text.train();
         var lr = LearningRateAt(Step);
-        foreach (var group in optimizer.ParamGroups)
-            group.LearningRate = lr;
+        optimizer.LearningRate = lr;
 
         var x = autoencoder.Encode(batch.Images.to(float32, device));                         // (N, C, H, W)
         var n = x.shape[0];
@@ -138,14 +138,14 @@ public sealed class T2IPretrainer : IDisposable
             ? nn.functional.mse_loss(v, FlowMatching.Velocity(x, noise))                       // ‖v_θ − (ε − x)‖²
             : WeightedFlowMatchingLoss.Compute(v, x, noise, batch.Weights.to(float32, device)); // object pixels weighed 1 + λ
 
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss.backward();
-        var gradNorm = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm());
+        var gradNorm = optimizer.ClipGradNorm(config.GradClip);
         // A non-finite norm would poison the weights and the EMA: skip the update, keep the step count (NP-Edit repo's guard).
         var skipped = !double.IsFinite(gradNorm);
         if (!skipped)
         {
-            optimizer.step();
+            optimizer.Step();
             UpdateEma();
         }
         Step++;
@@ -216,7 +216,7 @@ public sealed class T2IPretrainer : IDisposable
         Save(weights, trainingConfig);
         if (emaDit is not null)
             GeneratorCheckpoint.Save(Path.Combine(directory, RawWeightsFile), dit, text, GeneratorConfigAt(trainingConfig));
-        optimizer.save_state_dict(Path.Combine(directory, OptimizerFile));
+        optimizer.Save(Path.Combine(directory, OptimizerFile));
         using var state = generator.get_state();
         var json = new JsonObject
         {
@@ -250,7 +250,7 @@ public sealed class T2IPretrainer : IDisposable
         {
             GeneratorCheckpoint.LoadInto(Path.Combine(directory, WeightsFile), dit, text);
         }
-        optimizer.load_state_dict(Path.Combine(directory, OptimizerFile));
+        optimizer.Load(Path.Combine(directory, OptimizerFile));
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, StateFile)))!.AsObject();
         Step = json["step"]!.GetValue<long>();
         using var state = tensor(Convert.FromBase64String(json["generator_state"]!.GetValue<string>()), dtype: uint8);

@@ -5,6 +5,7 @@ using NpEdit.Trainer.Critic;
 using NpEdit.Trainer.Losses;
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Models.Text;
+using NpEdit.Trainer.Optimization;
 using NpEdit.Trainer.Runtime;
 using NpEdit.Trainer.Sampling;
 using TorchSharp;
@@ -34,11 +35,9 @@ public sealed class NpEditTrainer : IDisposable
     private readonly Device device;
     private readonly Parameter[] generatorParameters;
     private readonly Parameter[] auxiliaryParameters;
-    private readonly Parameter[] generatorMasters;   // what Adam updates: the parameters themselves, or fp32 masters under bf16
-    private readonly Parameter[] auxiliaryMasters;
     private readonly ScalarType computeType;
-    private readonly Adam generatorOptimizer;
-    private readonly Adam auxiliaryOptimizer;
+    private readonly IAdamOptimizer generatorOptimizer;   // under bf16 it holds fp32 masters of the bf16 weights
+    private readonly IAdamOptimizer auxiliaryOptimizer;
     private readonly double[] unrollTimes;
 
     /// <param name="config">The resolved training config.</param>
@@ -72,15 +71,11 @@ public sealed class NpEditTrainer : IDisposable
         Freeze(teacher);
         Freeze(text);
         computeType = config.Run.Precision == Precision.Bf16 ? bfloat16 : float32;
-        generatorMasters = Masters(generator);
-        auxiliaryMasters = Masters(auxiliary);
         if (computeType != float32)
             teacher.to(computeType);
-        generatorParameters = generator.parameters().ToArray();
-        auxiliaryParameters = auxiliary.parameters().ToArray();
         var o = config.Optim;
-        generatorOptimizer = optim.Adam(generatorMasters, lr: o.Lr, beta1: o.Beta1, beta2: o.Beta2);
-        auxiliaryOptimizer = optim.Adam(auxiliaryMasters, lr: o.AuxLr, beta1: o.Beta1, beta2: o.Beta2);
+        (generatorParameters, generatorOptimizer) = Optimize(generator, new AdamSettings(o.Lr, o.Beta1, o.Beta2));
+        (auxiliaryParameters, auxiliaryOptimizer) = Optimize(auxiliary, new AdamSettings(o.AuxLr, o.Beta1, o.Beta2));
         unrollTimes = FewStepSampler.Grid(config.Schedule.SamplerSteps);
         Guard = new NonFiniteGuard(config.Run.MaxNonFiniteInARow);
     }
@@ -96,6 +91,9 @@ public sealed class NpEditTrainer : IDisposable
 
     /// <summary>A_φ.</summary>
     public DiT Auxiliary => auxiliary;
+
+    /// <summary>G_θ's optimizer (tests check what it holds).</summary>
+    internal IAdamOptimizer GeneratorOptimizer => generatorOptimizer;
 
     /// <summary>The frozen teacher.</summary>
     public DiT Teacher => teacher;
@@ -156,7 +154,7 @@ public sealed class NpEditTrainer : IDisposable
         var v = Call(generator, FlowMatching.Interpolate(x, noise, t), t, c, y);
         var terms = FlowMatchingLoss.Compute(v, x, noise, "sft");
         var logs = new Dictionary<string, double>(terms.Logs) { ["loss/total"] = terms.Loss.item<float>() };
-        logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, generatorParameters, generatorMasters, config.Optim.GradClip, logs);
+        logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, config.Optim.GradClip, logs);
         return Finish(logs, watch);
     }
 
@@ -175,7 +173,7 @@ public sealed class NpEditTrainer : IDisposable
         var v = Call(generator, FlowMatching.Interpolate(y, noise, t), t, cy, y);
         var terms = FlowMatchingLoss.Compute(v, y, noise, "warmup");
         var logs = new Dictionary<string, double>(terms.Logs) { ["loss/total"] = terms.Loss.item<float>(), ["phase/warmup"] = 1 };
-        logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, generatorParameters, generatorMasters, config.Optim.GradClip, logs);
+        logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, config.Optim.GradClip, logs);
         return logs;
     }
 
@@ -234,7 +232,7 @@ public sealed class NpEditTrainer : IDisposable
         }
         logs["loss/total"] = total.item<float>();
         logs["grad_norm/generator"] = total.requires_grad
-            ? Update(total, generatorOptimizer, generatorParameters, generatorMasters, config.Optim.GradClip, logs)
+            ? Update(total, generatorOptimizer, config.Optim.GradClip, logs)
             : 0;
         return logs;
     }
@@ -323,7 +321,7 @@ public sealed class NpEditTrainer : IDisposable
             var v = Call(auxiliary, FlowMatching.Interpolate(x0, noise, t), t, cx, null);
             var terms = FlowMatchingLoss.Compute(v, x0, noise, "aux");
             var sink = new Dictionary<string, double>();
-            norms.Add(Update(terms.Loss, auxiliaryOptimizer, auxiliaryParameters, auxiliaryMasters, config.Optim.GradClip, sink, "aux"));
+            norms.Add(Update(terms.Loss, auxiliaryOptimizer, config.Optim.GradClip, sink, "aux"));
             losses.Add(terms.Logs["loss/aux"]);
         }
         return losses.Count == 0
@@ -357,46 +355,28 @@ public sealed class NpEditTrainer : IDisposable
     {
         var state = TrainingCheckpoint.Load(directory, this, generatorOptimizer, auxiliaryOptimizer);
         StepsDone = state.Step;
-        if (computeType != float32)
-        {
-            CopyMasters(generatorMasters, generatorParameters);   // the checkpoint holds the compute copies; masters restart from them
-            CopyMasters(auxiliaryMasters, auxiliaryParameters);
-        }
         Guard.Skipped = state.SkippedSteps;
         Guard.InARow = state.NonFiniteInARow;
     }
 
     /// <summary>
-    /// Backward, gradient norm (clipped when configured), non-finite guard, optimizer step. Under bf16 the compute
-    /// copy's gradients are upcast into the fp32 masters, Adam steps the masters, and the copy takes their new values.
+    /// Backward, gradient norm (clipped when configured), non-finite guard, optimizer step. Under bf16 the optimizer
+    /// upcasts the compute copy's gradients into its fp32 masters, steps them, and the copy takes their new values.
     /// </summary>
-    private double Update(Tensor loss, Adam optimizer, Parameter[] parameters, Parameter[] masters, double clip, Dictionary<string, double> logs, string name = "generator")
+    private double Update(Tensor loss, IAdamOptimizer optimizer, double clip, Dictionary<string, double> logs, string name = "generator")
     {
-        var separate = computeType != float32;
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss.backward();
-        if (separate)
-            foreach (var (p, m) in parameters.Zip(masters))
-                if (p.grad is { } grad)
-                {
-                    m.grad = grad.to(float32);
-                    p.grad = null;                          // free the bf16 gradient at once (2B DiTs: 4 GB)
-                }
-        var norm = nn.utils.clip_grad_norm_(masters, clip > 0 ? clip : float.MaxValue);
+        var norm = optimizer.ClipGradNorm(clip);
         if (Guard.Check(StepsDone, ($"loss ({name})", loss.item<float>()), ($"grad_norm ({name})", norm)))
         {
-            optimizer.step();
-            if (separate)
-                CopyMasters(parameters, masters);
+            optimizer.Step();
         }
         else
         {
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             logs["skipped"] = 1;
         }
-        if (separate)
-            foreach (var m in masters)
-                m.grad = null;                              // the fp32 gradients live only through the step
         return norm;
     }
 
@@ -436,24 +416,20 @@ public sealed class NpEditTrainer : IDisposable
             : model.call(x.to(computeType), t, c.Tokens.to(computeType), c.Mask, y?.to(computeType)).to(float32);
 
     /// <summary>
-    /// The tensors Adam updates for <paramref name="module"/>: its own parameters in fp32; under bf16, fp32 copies
-    /// (the masters), after which the module itself is cast to bf16.
+    /// The optimizer of <paramref name="module"/> (optim.implementation). Under bf16 the fp32 weights become its
+    /// masters and the module itself is cast to bf16, so the masters keep G_init's full precision.
     /// </summary>
-    private Parameter[] Masters(DiT module)
+    private (Parameter[] Parameters, IAdamOptimizer Optimizer) Optimize(DiT module, AdamSettings settings)
     {
-        if (computeType == float32)
-            return module.parameters().ToArray();
-        var masters = module.parameters().Select(p => new Parameter(p.detach().clone())).ToArray();
-        module.to(computeType);
-        return masters;
-    }
-
-    /// <summary>to[i] ← from[i], casting to to[i]'s dtype.</summary>
-    private static void CopyMasters(Parameter[] to, Parameter[] from)
-    {
-        using var _ = no_grad();
-        foreach (var (p, m) in to.Zip(from))
-            p.copy_(m);
+        using var scope = NewDisposeScope();
+        Tensor[]? masters = null;
+        if (computeType != float32)
+        {
+            masters = [.. module.parameters().Select(p => p.detach().clone())];
+            module.to(computeType);          // replaces the Parameter objects (TorchSharp #1455): build the optimizer after it
+        }
+        var parameters = module.parameters().ToArray();
+        return (parameters, AdamOptimizers.Create(config.Optim.Implementation, parameters, settings, masters));
     }
 
     private TextEncoding Encode(IReadOnlyList<string> captions)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NpEdit.Trainer.Models;
+using NpEdit.Trainer.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
@@ -9,8 +10,9 @@ namespace NpEdit.Trainer.Training;
 
 /// <summary>
 /// A training checkpoint folder: G_θ and A_φ as safetensors (each with the text encoder and its config, so either
-/// loads with <see cref="GeneratorCheckpoint.Load"/>), both Adam states (TorchSharp format), and
-/// <c>trainer.json</c> (step, skipped-step counters). Randomness is counter-based (<see cref="StepSeeds"/>), so
+/// loads with <see cref="GeneratorCheckpoint.Load"/>), both Adam states (<see cref="IAdamOptimizer.Save"/>: flat
+/// safetensors, which also hold a bf16 run's fp32 masters, or TorchSharp's format; either implementation reads
+/// both), and <c>trainer.json</c> (step, skipped-step counters). Randomness is counter-based (<see cref="StepSeeds"/>), so
 /// the step is the RNG state. The teacher is G_init and is not stored.
 /// </summary>
 public static class TrainingCheckpoint
@@ -21,26 +23,26 @@ public static class TrainingCheckpoint
     public const string AuxiliaryOptimizerFile = "auxiliary.optim";
     public const string StateFile = "trainer.json";
 
-    internal static void Save(string directory, NpEditTrainer trainer, Adam generatorOptimizer, Adam auxiliaryOptimizer, GeneratorConfig config)
+    internal static void Save(string directory, NpEditTrainer trainer, IAdamOptimizer generatorOptimizer, IAdamOptimizer auxiliaryOptimizer, GeneratorConfig config)
     {
         Directory.CreateDirectory(directory);
         GeneratorCheckpoint.Save(Path.Combine(directory, GeneratorFile), trainer.Generator, trainer.TextEncoder, config);
         GeneratorCheckpoint.Save(Path.Combine(directory, AuxiliaryFile), trainer.Auxiliary, trainer.TextEncoder, config);
-        generatorOptimizer.save_state_dict(Path.Combine(directory, GeneratorOptimizerFile));
-        auxiliaryOptimizer.save_state_dict(Path.Combine(directory, AuxiliaryOptimizerFile));
+        generatorOptimizer.Save(Path.Combine(directory, GeneratorOptimizerFile));
+        auxiliaryOptimizer.Save(Path.Combine(directory, AuxiliaryOptimizerFile));
         var state = new TrainerState(trainer.StepsDone, trainer.Guard.Skipped, trainer.Guard.InARow);
         File.WriteAllText(Path.Combine(directory, StateFile), JsonSerializer.Serialize(state));
     }
 
-    internal static TrainerState Load(string directory, NpEditTrainer trainer, Adam generatorOptimizer, Adam auxiliaryOptimizer)
+    internal static TrainerState Load(string directory, NpEditTrainer trainer, IAdamOptimizer generatorOptimizer, IAdamOptimizer auxiliaryOptimizer)
     {
         var statePath = Path.Combine(directory, StateFile);
         if (!File.Exists(statePath))
             throw new FileNotFoundException($"{directory} is not a training checkpoint (no {StateFile}).", statePath);
         LoadDiT(trainer.Generator, Path.Combine(directory, GeneratorFile));
         LoadDiT(trainer.Auxiliary, Path.Combine(directory, AuxiliaryFile));
-        generatorOptimizer.load_state_dict(Path.Combine(directory, GeneratorOptimizerFile));
-        auxiliaryOptimizer.load_state_dict(Path.Combine(directory, AuxiliaryOptimizerFile));
+        generatorOptimizer.Load(Path.Combine(directory, GeneratorOptimizerFile));
+        auxiliaryOptimizer.Load(Path.Combine(directory, AuxiliaryOptimizerFile));
         return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath))
             ?? throw new InvalidDataException($"{statePath} is empty.");
     }

@@ -10,4 +10,7 @@ public sealed record OptimSection
 
     /// <summary>Gradient-norm clip; 0 turns clipping off (the paper does not clip; the reimplementation uses 2).</summary>
     public double GradClip { get; init; } = 0.0;
+
+    /// <summary>Adam over one flat buffer per model (the default) or TorchSharp's per-tensor Adam; same update, the flat one is faster.</summary>
+    public AdamImplementation Implementation { get; init; } = AdamImplementation.Flat;
 }

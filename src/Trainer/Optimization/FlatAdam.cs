@@ -1,0 +1,229 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NpEdit.Trainer.Optimization;
+
+/// <summary>
+/// Adam / AdamW over flat buffers (<see cref="FlatParameters"/>): zero_grad is one fill, the gradient norm one
+/// reduction and the update about eight kernels per (device, dtype) group, instead of TorchSharp's managed loop of
+/// kernels per parameter tensor (which has no foreach or fused variant). The arithmetic is PyTorch's Adam step:
+/// m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², θ ← θ − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε), with decoupled
+/// (θ ← θ·(1 − lr·λ)) or L2 (g ← g + λ·θ) weight decay. With β1 = 0 (the paper's β = (0, 0.9)) m is the gradient
+/// itself and is not stored. Every parameter steps every time (an unused one has a zero gradient, so without
+/// weight decay it does not move), and one step count serves all.
+/// </summary>
+public sealed class FlatAdam : IAdamOptimizer
+{
+    private readonly AdamSettings settings;
+    private readonly Parameter[] parameters;
+    private readonly int[][] layout;
+    private readonly FlatAdamGroup[] groups;
+
+    /// <param name="parameters">The trainable parameters; their storage and gradients become views of flat buffers.</param>
+    /// <param name="settings">Learning rate, betas, ε, weight decay.</param>
+    /// <param name="masters">Under mixed precision, the fp32 starting values of the masters, one per parameter; null when the parameters are their own masters.</param>
+    public FlatAdam(IEnumerable<Parameter> parameters, AdamSettings settings, IReadOnlyList<Tensor>? masters = null)
+    {
+        this.settings = settings;
+        this.parameters = [.. parameters];
+        if (masters is not null && masters.Count != this.parameters.Length)
+            throw new ArgumentException($"{masters.Count} masters for {this.parameters.Length} parameters.", nameof(masters));
+        LearningRate = settings.LearningRate;
+        layout = AdamLayout.Groups(this.parameters);
+        groups = [.. layout.Select(indices =>
+        {
+            var flat = new FlatParameters([.. indices.Select(i => this.parameters[i])]);
+            Tensor? master = null;
+            if (masters is not null)
+            {
+                // Copied view by view, not concatenated: no second model-sized temporary (a 2B model's masters are 8 GB).
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                master = empty(flat.Data.numel(), dtype: masters[indices[0]].dtype, device: flat.Device).DetachFromDisposeScope();
+                for (var j = 0; j < indices.Length; j++)
+                    flat.View(master, j).copy_(masters[indices[j]]);
+            }
+            return new FlatAdamGroup(flat, master, firstMoment: settings.Beta1 != 0);
+        })];
+    }
+
+    public double LearningRate { get; set; }
+
+    public long Steps { get; private set; }
+
+    /// <summary>The flat buffer holding parameter <paramref name="index"/>'s values (tests check the aliasing).</summary>
+    internal Tensor BufferOf(int index) => groups[GroupOf(index)].Parameters.Data;
+
+    /// <summary>The flat gradient buffer holding parameter <paramref name="index"/>'s gradient.</summary>
+    internal Tensor GradientBufferOf(int index) => groups[GroupOf(index)].Parameters.Grad;
+
+    public void ZeroGrad()
+    {
+        foreach (var group in groups)
+        {
+            group.Parameters.Grad.zero_();
+            group.ReleaseGradient();
+        }
+    }
+
+    public double ClipGradNorm(double maxNorm)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        foreach (var group in groups)
+            group.TakeGradient();
+        var norms = groups.Select(g => g.Gradient.norm().to(float64)).ToArray();
+        var total = (norms.Length == 1 ? norms[0] : stack(norms).norm()).item<double>();
+        // clip_grad_norm_'s coefficient, computed on the host: the norm is read here anyway, and a step that does
+        // not clip launches no kernel.
+        var coefficient = maxNorm / (total + 1e-6);
+        if (maxNorm > 0 && coefficient < 1)
+            foreach (var group in groups)
+                group.Gradient.mul_(coefficient);
+        return total;
+    }
+
+    public void Step()
+    {
+        using var _ = no_grad();
+        Steps++;
+        var lr = LearningRate;
+        var biasCorrection1 = 1 - Math.Pow(settings.Beta1, Steps);
+        var biasCorrection2 = 1 - Math.Pow(settings.Beta2, Steps);
+        foreach (var group in groups)
+        {
+            var (weights, grad, expAvg, expAvgSq) = (group.Master, group.Gradient, group.ExpAvg, group.ExpAvgSq);
+            var length = weights.numel();
+            // On the CPU, chunks small enough that the ~8 passes of one chunk stay in cache (one pass per kernel
+            // over a 58M-parameter buffer streams it from memory every time, and its temporaries are page-faulted
+            // in anew each step); on a GPU the whole buffer in one kernel per operation.
+            var chunk = weights.device_type == DeviceType.CPU ? CpuChunk : length;
+            for (long start = 0; start < length; start += chunk)
+            {
+                using var scope = NewDisposeScope();
+                var n = Math.Min(chunk, length - start);
+                if (n == length)
+                    Update(weights, grad, expAvg, expAvgSq, lr, biasCorrection1, biasCorrection2);
+                else
+                    Update(weights.narrow(0, start, n), grad.narrow(0, start, n), expAvg?.narrow(0, start, n), expAvgSq.narrow(0, start, n),
+                        lr, biasCorrection1, biasCorrection2);
+            }
+            group.PublishMaster();
+            group.ReleaseGradient();
+        }
+    }
+
+    /// <summary>Elements per chunk of a CPU update: 64K floats, so a chunk's weights, gradient, moments and temporaries fit in L2/L3.</summary>
+    private const long CpuChunk = 1 << 16;
+
+    /// <summary>One Adam update of (a slice of) the flat weights, in PyTorch's order of operations.</summary>
+    private void Update(Tensor weights, Tensor grad, Tensor? expAvg, Tensor expAvgSq, double lr, double biasCorrection1, double biasCorrection2)
+    {
+        var (beta1, beta2, eps, decay) = (settings.Beta1, settings.Beta2, settings.Eps, settings.WeightDecay);
+        if (decay != 0 && settings.DecoupledWeightDecay)
+            weights.mul_(1 - lr * decay);
+        else if (decay != 0)
+            grad = grad.add(weights, alpha: decay);
+        var m = expAvg is null ? grad : expAvg.mul_(beta1).add_(grad, alpha: 1 - beta1);
+        expAvgSq.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+        var denominator = (expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(eps);
+        weights.addcdiv_(m, denominator, value: -lr / biasCorrection1);
+    }
+
+    public void Save(string path)
+    {
+        using var scope = NewDisposeScope();
+        var state = new Dictionary<string, Tensor> { [AdamStateFile.Step] = tensor(new[] { Steps }) };
+        for (var k = 0; k < groups.Length; k++)
+        {
+            var group = groups[k];
+            state[AdamStateFile.Numels(k)] = tensor(group.Parameters.Numels);
+            state[AdamStateFile.ExpAvgSq(k)] = group.ExpAvgSq.cpu();
+            if (group.ExpAvg is not null)
+                state[AdamStateFile.ExpAvg(k)] = group.ExpAvg.cpu();
+            if (group.HasSeparateMaster)
+                state[AdamStateFile.Master(k)] = group.Master.cpu();
+        }
+        AdamStateFile.Write(path, state);
+    }
+
+    public void Load(string path)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        if (AdamStateFile.IsFlat(path))
+            LoadFlat(path);
+        else
+            LoadTorch(path);
+    }
+
+    private void LoadFlat(string path)
+    {
+        var state = AdamStateFile.Read(path, parameters, layout);
+        try
+        {
+            Steps = state[AdamStateFile.Step].data<long>()[0];
+            for (var k = 0; k < groups.Length; k++)
+            {
+                var group = groups[k];
+                group.ExpAvgSq.copy_(state[AdamStateFile.ExpAvgSq(k)]);
+                if (group.ExpAvg is not null)
+                {
+                    if (state.TryGetValue(AdamStateFile.ExpAvg(k), out var expAvg))
+                        group.ExpAvg.copy_(expAvg);
+                    else
+                        group.ExpAvg.zero_();   // written with β1 = 0, where m was the gradient
+                }
+                if (state.TryGetValue(AdamStateFile.Master(k), out var master) && group.HasSeparateMaster)
+                    group.Master.copy_(master);
+                else
+                    group.ResetMaster();
+            }
+        }
+        finally
+        {
+            foreach (var tensor in state.Values)
+                tensor.Dispose();
+        }
+    }
+
+    /// <summary>A state TorchSharp's Adam / AdamW wrote (older checkpoints, or <see cref="TorchAdam"/>): copied into the flat moments.</summary>
+    private void LoadTorch(string path)
+    {
+        var shapes = Enumerable.Range(0, parameters.Length).Select(i => (parameters[i].shape, groups[GroupOf(i)].Master.dtype)).ToArray();
+        var states = AdamStateFile.ReadTorch(path, shapes, settings);
+        try
+        {
+            Steps = states.Max(s => s.Step);
+            for (var k = 0; k < groups.Length; k++)
+            {
+                var group = groups[k];
+                for (var j = 0; j < layout[k].Length; j++)
+                {
+                    var (_, expAvg, expAvgSq) = states[layout[k][j]];
+                    group.Parameters.View(group.ExpAvgSq, j).copy_(expAvgSq);
+                    if (group.ExpAvg is not null)
+                        group.Parameters.View(group.ExpAvg, j).copy_(expAvg);
+                }
+                group.ResetMaster();
+            }
+        }
+        finally
+        {
+            foreach (var (_, expAvg, expAvgSq) in states)
+            {
+                expAvg.Dispose();
+                expAvgSq.Dispose();
+            }
+        }
+    }
+
+    private int GroupOf(int index) => Array.FindIndex(layout, g => g.Contains(index));
+
+    public void Dispose()
+    {
+        foreach (var group in groups)
+            group.Dispose();
+    }
+}
