@@ -32,7 +32,10 @@ public sealed record CriticPretrainConfig : OptimizationSection
     /// <summary>Questions per step (the three families in turn).</summary>
     public int BatchSize { get; init; } = 24;
 
-    /// <summary>Weight of the caption loss (next-token cross-entropy on the object name or instruction the images show).</summary>
+    /// <summary>
+    /// Weight of the caption loss (next-token cross-entropy on the object name or instruction the images show); only
+    /// for critics with the images first (with the question first the name comes before the images it should be read from).
+    /// </summary>
     public double CaptionLossWeight { get; init; } = 0.5;
 
     /// <summary>Weight of the scene-label loss (image tokens predict what each patch and the whole image show).</summary>
@@ -46,9 +49,17 @@ public sealed record CriticPretrainConfig : OptimizationSection
 
     /// <summary>
     /// Weight of the subject-answer loss: the Yes/No loss also read at the last token of the object name or
-    /// instruction (CriticPretrainer.SubjectAnswerTerm says why); 0 leaves it out.
+    /// instruction (CriticPretrainer.SubjectAnswerTerm says why); only for critics with the images first (before them
+    /// the subject cannot see the images); 0 leaves it out.
     /// </summary>
     public double SubjectAnswerLossWeight { get; init; } = 1.0;
+
+    /// <summary>
+    /// Weight of the grounding loss (each patch of the candidate says whether it agrees with the question:
+    /// <see cref="PatchGrounding"/>); only for critics with the question first (with the images first a patch cannot
+    /// see the question), such as the ShapesWorld presets; 0 leaves it out.
+    /// </summary>
+    public double GroundingLossWeight { get; init; } = 1.0;
 
     /// <summary>Held-out questions per family for the accuracy metrics.</summary>
     public int HeldOutPerFamily { get; init; } = 200;
@@ -66,8 +77,8 @@ public sealed record CriticPretrainConfig : OptimizationSection
             throw new ArgumentException($"BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1.");
         if (VisionSteps < 0 || VisionBatchSize < 1 || VisionLearningRate <= 0)
             throw new ArgumentException($"VisionSteps ({VisionSteps}) must not be negative, VisionBatchSize ({VisionBatchSize}) must be at least 1 and VisionLearningRate ({VisionLearningRate}) positive.");
-        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0 || SubjectAnswerLossWeight < 0)
-            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}), SceneLabelLossWeight ({SceneLabelLossWeight}) KindLossWeight ({KindLossWeight}), ChangeLossWeight ({ChangeLossWeight}) and SubjectAnswerLossWeight ({SubjectAnswerLossWeight}) must not be negative.");
+        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0 || SubjectAnswerLossWeight < 0 || GroundingLossWeight < 0)
+            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}), SceneLabelLossWeight ({SceneLabelLossWeight}) KindLossWeight ({KindLossWeight}), ChangeLossWeight ({ChangeLossWeight}) SubjectAnswerLossWeight ({SubjectAnswerLossWeight}) and GroundingLossWeight ({GroundingLossWeight}) must not be negative.");
         return this;
     }
 }
