@@ -6,7 +6,7 @@
 //   options: --set key=value (CriticPretrainConfig, snake case; repeatable), --patch 16 (the preset's patch size),
 //            --families presence,edit (train and evaluate only these), --eval-every N, --heldout N (per family),
 //            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe),
-//            --layout question_first (the prompt layout, CriticPromptLayout)
+//            (--set prompt_layout=question_first: the prompt layout, CriticPromptLayout)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --probe critic.safetensors --heldout 100
 //            (what a trained critic's answer depends on: the question, the candidate image)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --gc-race     (the libtorch toFloat error)
@@ -29,11 +29,9 @@ var heldOutPerFamily = int.Parse(Option("heldout") ?? "60", CultureInfo.Invarian
 var families = (Option("families") ?? string.Join(',', CriticExample.Families)).Split(',');
 var selection = TorchRuntime.Initialize(DeviceSpec.Parse("cpu"));
 
-var critic = CriticPresets.ByName(config.Preset);
+var critic = config.Critic();
 if (Option("patch") is { } patch)
     critic = critic with { Model = critic.Model with { VisionConfig = critic.Model.VisionConfig with { PatchSize = int.Parse(patch, CultureInfo.InvariantCulture) } } };
-if (Option("layout") is { } layout)
-    critic = (critic with { PromptLayout = layout }).Validate();
 Console.WriteLine($"config: {string.Join(' ', sets)} patch {critic.Model.VisionConfig.PatchSize} ({critic.Model.TokensPerImage} positions per image), layout {critic.PromptLayout}, families {string.Join(',', families)}");
 
 IEnumerable<CriticExample> Stream(ulong stream, long start = 0) => ShapesCriticData.Stream(stream, start).Where(e => families.Contains(e.Family));

@@ -20,6 +20,19 @@ public sealed record CriticPretrainConfig : OptimizationSection
     /// </summary>
     public string Preset { get; init; } = "shapes-mini-16";
 
+    /// <summary>
+    /// The prompt layout (<see cref="CriticPromptLayout"/>), null for the preset's (images first). It decides which
+    /// losses apply: caption and subject answer with the images first, grounding with the question first.
+    /// </summary>
+    public string? PromptLayout { get; init; }
+
+    /// <summary>The critic to build: the preset, in <see cref="PromptLayout"/> when one is set.</summary>
+    public CriticConfig Critic()
+    {
+        var preset = CriticPresets.ByName(Preset);
+        return PromptLayout is null ? preset : (preset with { PromptLayout = PromptLayout }).Validate();
+    }
+
     /// <summary>Steps of the vision stage before the Yes/No stage (0 skips it).</summary>
     public int VisionSteps { get; init; } = 200;
 
@@ -57,7 +70,7 @@ public sealed record CriticPretrainConfig : OptimizationSection
     /// <summary>
     /// Weight of the grounding loss (each patch of the candidate says whether it agrees with the question:
     /// <see cref="PatchGrounding"/>); only for critics with the question first (with the images first a patch cannot
-    /// see the question), such as the ShapesWorld presets; 0 leaves it out.
+    /// see the question); 0 leaves it out.
     /// </summary>
     public double GroundingLossWeight { get; init; } = 1.0;
 
@@ -73,6 +86,8 @@ public sealed record CriticPretrainConfig : OptimizationSection
     public CriticPretrainConfig Validate()
     {
         ValidateOptimization();
+        if (PromptLayout is not null && !CriticPromptLayout.All.Contains(PromptLayout))
+            throw new ArgumentException($"prompt_layout '{PromptLayout}' is not one of {string.Join(", ", CriticPromptLayout.All)} (or leave it out for the preset's).");
         if (BatchSize < 3 || HeldOutPerFamily < 1 || EvalEvery < 1)
             throw new ArgumentException($"BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1.");
         if (VisionSteps < 0 || VisionBatchSize < 1 || VisionLearningRate <= 0)

@@ -29,7 +29,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
         IProgress<(long Step, double Loss)>? progress = null, CancellationToken ct = default)
     {
         var config = resolved.Value.Validate();
-        var critic = CriticPresets.ByName(config.Preset);
+        var critic = config.Critic();
         var (run, _) = await runs.CreateOrGetAsync(new NewRun(Experiment, "pretrain-critic", resolved.Json)
         {
             Name = $"{config.Preset}-{config.Steps}steps-seed{config.Seed}",
