@@ -215,7 +215,7 @@ using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.Visio
         }
     }
 }
-using var batches = Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize).GetEnumerator();
+using var batches = (families.Length == CriticExample.Families.Length ? CriticTrainingBatches.Stream(config) : Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize)).GetEnumerator();
 var window = new List<IReadOnlyDictionary<string, double>>();
 var (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
 while (trainer.Step < config.Steps)

@@ -58,7 +58,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
                     }
                 }
             }
-            using var batches = ShapesCriticData.Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize).GetEnumerator();
+            using var batches = CriticTrainingBatches.Stream(config).GetEnumerator();
             IReadOnlyDictionary<string, double> evaluation = new Dictionary<string, double>();
             while (trainer.Step < config.Steps)
             {
