@@ -5,7 +5,8 @@
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --set steps=300 --set vision_steps=50 --eval-every 100 --heldout 60
 //   options: --set key=value (CriticPretrainConfig, snake case; repeatable), --patch 16 (the preset's patch size),
 //            --families presence,edit (train and evaluate only these), --eval-every N, --heldout N (per family),
-//            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe)
+//            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe),
+//            (--set prompt_layout=question_first: the prompt layout, CriticPromptLayout)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --probe critic.safetensors --heldout 100
 //            (what a trained critic's answer depends on: the question, the candidate image)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --gc-race     (the libtorch toFloat error)
@@ -28,10 +29,10 @@ var heldOutPerFamily = int.Parse(Option("heldout") ?? "60", CultureInfo.Invarian
 var families = (Option("families") ?? string.Join(',', CriticExample.Families)).Split(',');
 var selection = TorchRuntime.Initialize(DeviceSpec.Parse("cpu"));
 
-var critic = CriticPresets.ByName(config.Preset);
+var critic = config.Critic();
 if (Option("patch") is { } patch)
     critic = critic with { Model = critic.Model with { VisionConfig = critic.Model.VisionConfig with { PatchSize = int.Parse(patch, CultureInfo.InvariantCulture) } } };
-Console.WriteLine($"config: {string.Join(' ', sets)} patch {critic.Model.VisionConfig.PatchSize} ({critic.Model.TokensPerImage} positions per image), families {string.Join(',', families)}");
+Console.WriteLine($"config: {string.Join(' ', sets)} patch {critic.Model.VisionConfig.PatchSize} ({critic.Model.TokensPerImage} positions per image), layout {critic.PromptLayout}, families {string.Join(',', families)}");
 
 IEnumerable<CriticExample> Stream(ulong stream, long start = 0) => ShapesCriticData.Stream(stream, start).Where(e => families.Contains(e.Family));
 var heldOut = Stream(ShapesCriticData.HeldOutStream).Take(families.Length * heldOutPerFamily).ToArray();
@@ -67,7 +68,7 @@ if (args.Contains("--label-tokens"))
 {
     // The decoder alone, on image tokens made from the ground truth (per patch: one-hot colour ⊕ one-hot shape through
     // a fixed random projection) instead of the vision tower: can it learn the questions when the image is read perfectly?
-    var labelCritic = CriticPresets.ByName(config.Preset);
+    var labelCritic = critic;
     using var model = new LlavaOnevisionModel(labelCritic.Model);
     var prompts = new CriticPrompts(CriticCheckpoint.CreateTokenizer(labelCritic, "."), labelCritic.Template, labelCritic.Model);
     var grid = labelCritic.Model.VisionConfig.ImageSize / labelCritic.Model.VisionConfig.PatchSize;
@@ -81,6 +82,20 @@ if (args.Contains("--label-tokens"))
     }));
     var labelTokenizer = CriticCheckpoint.CreateTokenizer(labelCritic, ".");
     var subjectAnswer = args.Contains("--subject-answer");
+    var patchMatch = args.Contains("--patch-match");
+    // Per patch of the candidate: does it show the named object (colour and shape)? The dense "match" target of --patch-match.
+    var names = Enum.GetValues<NpEdit.ShapesWorld.Scenes.NamedColor>().SelectMany(c => Enum.GetValues<NpEdit.ShapesWorld.Scenes.ShapeKind>().Select(k => (c, k)))
+        .ToDictionary(p => new NpEdit.ShapesWorld.Edits.ObjectRef(p.c, p.k).Name, p => ((long)p.c + 1, (long)p.k + 1));
+    float[] Matches(CriticExample row)
+    {
+        var labels = SceneLabels.Of(row.CandidateScene!, grid);
+        var (color, shape) = names[row.Subject!];
+        return [.. Enumerable.Range(0, grid * grid).Select(p => labels.Color[p] == color && labels.Shape[p] == shape ? 1f : 0f)];
+    }
+    var visible = heldOut.Where(e => e.Family == CriticExample.Presence && e.AnswerIsYes).Average(e => Matches(e).Any(m => m > 0) ? 1.0 : 0.0);
+    Console.WriteLine($"label tokens: {visible:P1} of the held-out present objects cover a patch centre of the {grid}×{grid} grid");
+    Tensor? matchLogits = null;
+    var matchHead = nn.Linear(labelCritic.Model.TextConfig.HiddenSize, 1);
     (Tensor Answer, Tensor Subject) Margins(CriticExample[] rows)
     {
         var imageCount = rows[0].Reference is null ? 1 : 2;
@@ -88,6 +103,14 @@ if (args.Contains("--label-tokens"))
         var (ids, mask) = prompts.Batch([.. rows.Select(r => r.Question)], imageCount, CPU);
         var hidden = model.call(ids, mask, images);
         var length = ids.shape[1];
+        if (patchMatch)
+        {
+            // The candidate's patches: the last image's positions before its newline, in every (left-padded) row.
+            var candidateEnd = rows.Select(r => { var rowIds = prompts.Ids(r.Question, imageCount); return length - rowIds.Length + Array.LastIndexOf(rowIds, labelCritic.Model.ImageTokenIndex); }).ToArray();
+            var positions = candidateEnd.SelectMany(end => Enumerable.Range(0, grid * grid).Select(p => (long)(end - grid * grid + p))).ToArray();
+            var rowIndex = Enumerable.Range(0, rows.Length).SelectMany(i => Enumerable.Repeat((long)i, grid * grid)).ToArray();
+            matchLogits = matchHead.call(hidden.index([TensorIndex.Tensor(tensor(rowIndex)), TensorIndex.Tensor(tensor(positions))])).squeeze(-1);
+        }
         // The last token of the subject (object name or instruction) in each left-padded row.
         var subjectPositions = rows.Select(r =>
         {
@@ -101,7 +124,7 @@ if (args.Contains("--label-tokens"))
         return (answer[.., labelCritic.YesTokenId] - answer[.., labelCritic.NoTokenId], subject[.., labelCritic.YesTokenId] - subject[.., labelCritic.NoTokenId]);
     }
     Tensor Margin(CriticExample[] rows) => Margins(rows).Answer;
-    var optimizer = optim.AdamW(model.parameters(), lr: config.LearningRate, beta1: 0.9, beta2: 0.98, weight_decay: config.WeightDecay);
+    var optimizer = optim.AdamW(model.parameters().Concat(matchHead.parameters()), lr: config.LearningRate, beta1: 0.9, beta2: 0.98, weight_decay: config.WeightDecay);
     var family = families[0];
     using var rowsOf = Stream(ShapesCriticData.TrainStream).Where(e => e.Family == family && e.Kind is not (CandidateKind.Noisy or CandidateKind.Blurred)).Chunk(config.BatchSize).GetEnumerator();
     var test = heldOut.Where(e => e.Family == family && e.Kind is not (CandidateKind.Noisy or CandidateKind.Blurred)).ToArray();
@@ -115,6 +138,8 @@ if (args.Contains("--label-tokens"))
         var loss = -nn.functional.logsigmoid(margin * answers).mean();
         if (subjectAnswer)
             loss = loss - nn.functional.logsigmoid(subjectMargin * answers).mean();
+        if (patchMatch)
+            loss = loss + nn.functional.binary_cross_entropy_with_logits(matchLogits!, tensor(rowsOf.Current.SelectMany(Matches).ToArray()));
         optimizer.zero_grad();
         loss.backward();
         nn.utils.clip_grad_norm_(model.parameters(), config.GradClip);
@@ -126,7 +151,7 @@ if (args.Contains("--label-tokens"))
         {
             using var _ = no_grad();
             var right = test.Chunk(48).SelectMany(c => Margin(c).data<float>().ToArray().Zip(c, (m, e) => (m > 0) == e.AnswerIsYes)).Average(r => r ? 1.0 : 0.0);
-            Console.WriteLine($"label-tokens{(subjectAnswer ? " + subject answer" : "")} {family} step {step}: train accuracy {accuracies.Average():P1}, held-out {right:P1} ({test.Length})  cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s");
+            Console.WriteLine($"label-tokens{(subjectAnswer ? " + subject answer" : "")}{(patchMatch ? " + patch match" : "")} {family} step {step}: train accuracy {accuracies.Average():P1}, held-out {right:P1} ({test.Length})  cpu {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s");
             accuracies.Clear();
         }
     }
@@ -190,7 +215,7 @@ using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.Visio
         }
     }
 }
-using var batches = Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize).GetEnumerator();
+using var batches = (families.Length == CriticExample.Families.Length ? CriticTrainingBatches.Stream(config) : Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize)).GetEnumerator();
 var window = new List<IReadOnlyDictionary<string, double>>();
 var (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
 while (trainer.Step < config.Steps)
@@ -200,7 +225,7 @@ while (trainer.Step < config.Steps)
     if (trainer.Step % 25 == 0)
     {
         string Mean(string key) => window.Select(w => w[key]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average().ToString("F3", CultureInfo.InvariantCulture);
-        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
+        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} grounding {Mean("loss/grounding")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
         (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
         window.Clear();
     }

@@ -33,10 +33,16 @@ public sealed record CriticConfig
     /// <summary>Text after each <c>&lt;|im_end|&gt;</c> in the chat template.</summary>
     public string TurnSeparator { get; init; } = "\n";
 
+    /// <summary>
+    /// Where the prompt puts the images (<see cref="CriticPromptLayout"/>); stored with the checkpoint, so a critic is
+    /// always asked the way it was trained. Configs written before the field existed read as images first.
+    /// </summary>
+    public string PromptLayout { get; init; } = CriticPromptLayout.ImagesFirst;
+
     /// <summary>Optimizer steps of critic pretraining behind these weights (0 for converted weights).</summary>
     public long Step { get; init; }
 
-    public LlavaChatTemplate Template => new(SystemPrompt, TurnSeparator);
+    public LlavaChatTemplate Template => new(SystemPrompt, TurnSeparator, PromptLayout);
 
     /// <summary>Rejects inconsistent settings.</summary>
     public CriticConfig Validate()
@@ -45,6 +51,8 @@ public sealed record CriticConfig
         var vocab = Model.TextConfig.VocabSize;
         if (YesTokenId < 0 || YesTokenId >= vocab || NoTokenId < 0 || NoTokenId >= vocab || YesTokenId == NoTokenId)
             throw new ArgumentException($"yes_token_id {YesTokenId} and no_token_id {NoTokenId} must be two different ids below vocab_size {vocab}.");
+        if (!CriticPromptLayout.All.Contains(PromptLayout))
+            throw new ArgumentException($"prompt_layout '{PromptLayout}' is not one of {string.Join(", ", CriticPromptLayout.All)}.");
         if (TokenizerKind is not ("words" or "qwen2"))
             throw new ArgumentException($"tokenizer_kind '{TokenizerKind}' is not 'words' or 'qwen2'.");
         if (TokenizerKind == "words" && Words.Length == 0)

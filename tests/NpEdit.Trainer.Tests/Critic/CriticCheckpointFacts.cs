@@ -40,6 +40,45 @@ public sealed class CriticCheckpointFacts : IDisposable
         Assert.All(critic.Module.parameters(), p => Assert.False(p.requires_grad));
     }
 
+    /// <summary>
+    /// A critic trained with the question first must be asked that way by whoever loads it (NP-Edit's critic loss,
+    /// the evaluator, <c>npedit critic ask</c>), so the layout travels in the checkpoint's config; a config written
+    /// before the layout existed is read as HF's images-first layout.
+    /// </summary>
+    [Fact]
+    public void PromptLayout_IsStoredWithTheCheckpoint_AndOldConfigsReadAsImagesFirst()
+    {
+        using var scope = NewDisposeScope();
+        var config = TinyCritics.Config() with { PromptLayout = CriticPromptLayout.QuestionFirst };
+        var model = new LlavaOnevisionModel(config.Model);
+        var path = Path.Combine(folder.FullName, "question-first.safetensors");
+        CriticCheckpoint.Save(path, model, config);
+        var images = rand(2, 3, 16, 16) * 2 - 1;
+        string[] questions = ["is there a red circle", "is there a blue square"];
+        Tensor asTrained, imagesFirst;
+        using (no_grad())
+        {
+            asTrained = new LlavaOnevisionCritic(model, TinyCritics.Tokenizer, config).AnswerLogits(images, images.flip(3), questions);
+            imagesFirst = new LlavaOnevisionCritic(model, TinyCritics.Tokenizer, config with { PromptLayout = CriticPromptLayout.ImagesFirst })
+                .AnswerLogits(images, images.flip(3), questions);
+        }
+
+        using var critic = (LlavaOnevisionCritic)CriticCheckpoint.Load(path);
+        Tensor loaded;
+        using (no_grad())
+            loaded = critic.AnswerLogits(images, images.flip(3), questions);
+
+        Assert.Equal(CriticPromptLayout.QuestionFirst, critic.Config.PromptLayout);
+        Assert.Contains("\"prompt_layout\": \"question_first\"", File.ReadAllText(CriticCheckpoint.ConfigPath(path)));
+        Assert.True(loaded.allclose(asTrained, atol: 1e-6));
+        Assert.False(loaded.allclose(imagesFirst, atol: 1e-3));
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(CriticCheckpoint.ConfigPath(path)))!.AsObject();
+        json.Remove("prompt_layout");
+        File.WriteAllText(CriticCheckpoint.ConfigPath(path), json.ToJsonString());
+        Assert.Equal(CriticPromptLayout.ImagesFirst, CriticCheckpoint.ReadConfig(path).PromptLayout);
+    }
+
     [Fact]
     public void Load_ExplainsAMissingFile()
     {

@@ -120,6 +120,36 @@ public class LlavaOnevisionModelFacts
     }
 
     [Fact]
+    public void QuestionFirstPrompt_PutsTheQuestionBeforeTheImages_AndStillEndsAtTheAnswerPosition()
+    {
+        var config = TinyCritics.Config() with { PromptLayout = CriticPromptLayout.QuestionFirst };
+        var tokenizer = TinyCritics.Tokenizer;
+        var prompts = new CriticPrompts(tokenizer, config.Template, config.Model);
+
+        var rendered = config.Template.Render("Is the second image the same?", 2);
+        var ids = prompts.Ids("Is the second image the same?", 2);
+
+        Assert.Equal("<|im_start|>user Is the second image the same?\n<image><image><|im_end|>\n<|im_start|>assistant\n", rendered);
+        long Id(string t) => tokenizer.Encode(t).Single();
+        long[] expected =
+        [
+            Id("<|im_start|>"), Id("user"),
+            Id("is"), Id("the"), Id("second"), Id("image"), Id("the"), Id("same"),
+            .. Enumerable.Repeat(tokenizer.ImageTokenId, 2 * 17),
+            Id("<|im_end|>"), Id("<|im_start|>"), Id("assistant"),
+        ];
+        Assert.Equal(expected, ids);
+        Assert.Equal(CriticPromptLayout.ImagesFirst, TinyCritics.Config().PromptLayout);
+    }
+
+    [Fact]
+    public void UnknownPromptLayout_IsRejected_WithTheChoices()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => (TinyCritics.Config() with { PromptLayout = "images_last" }).Validate());
+        Assert.Contains("question_first", ex.Message);
+    }
+
+    [Fact]
     public void SplicedImageFeatures_LandAtTheImagePositions_InPromptOrder()
     {
         using var scope = NewDisposeScope();

@@ -127,4 +127,17 @@ public class ShapesCriticDataFacts
         var unknown = Examples.SelectMany(e => tokenizer.Encode(e.Question)).Count(id => id == 1);
         Assert.Equal(0, unknown);
     }
+
+    [Fact]
+    public void TrainingBatches_AskOnlyPresence_DuringThePresenceSteps_ThenEveryFamily_WithoutRepeats()
+    {
+        var config = new CriticPretrainConfig { PresenceSteps = 4, BatchSize = 6, Steps = 10 };
+        var batches = CriticTrainingBatches.Stream(config).Take(8).ToArray();
+
+        Assert.All(batches.Take(4), b => Assert.All(b, e => Assert.Equal(CriticExample.Presence, e.Family)));
+        Assert.All(batches.Skip(4), b => Assert.Equal(CriticExample.Families.Order(), b.Select(e => e.Family).Distinct().Order()));
+        var questions = batches.SelectMany(b => b).Select(e => (e.Question, Convert.ToBase64String(e.Candidate))).ToArray();
+        Assert.Equal(questions.Length, questions.Distinct().Count());
+        Assert.Throws<ArgumentException>(() => (config with { PresenceSteps = 11 }).Validate());
+    }
 }

@@ -23,6 +23,9 @@ public sealed record CriticExample(string Family, CandidateKind Kind, string Que
     /// <summary>The scene rendered as <see cref="Candidate"/> before any degradation, when known.</summary>
     public Scene? CandidateScene { get; init; }
 
+    /// <summary>The scene the instruction asks for (edit verification, identity preservation), when known.</summary>
+    public Scene? TargetScene { get; init; }
+
     /// <summary>
     /// What the question is about, as it appears in it: the object name (presence) or the edit instruction (edit,
     /// identity); the subject-answer loss reads the answer off its last token.

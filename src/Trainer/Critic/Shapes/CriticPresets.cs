@@ -7,7 +7,10 @@ public static class CriticPresets
 {
     /// <summary>
     /// The ShapesWorld demo critic: 64-px images in 8-px patches (64 + 1 positions per image), 4 SigLIP layers of
-    /// width 128, 4 Qwen2 layers of width 128 with 4 query and 2 KV heads, a word-level vocabulary.
+    /// width 128, 4 Qwen2 layers of width 128 with 4 query and 2 KV heads, a word-level vocabulary. HF's images-first
+    /// prompt layout: the question-first layout (<see cref="CriticPretrainConfig.PromptLayout"/>) learns presence from
+    /// ground-truth image tokens with the grounding loss, but with the vision tower it did not beat this layout in
+    /// 1,000 steps (bench/RESULTS.md, critic section).
     /// </summary>
     public static CriticConfig ShapesMini()
     {

@@ -7,10 +7,12 @@ public sealed record CriticPretrainConfig : OptimizationSection
 {
     /// <summary>
     /// The Yes/No stage: peak learning rate after a linear warm-up, then a cosine decay to 10%; AdamW β2 0.98;
-    /// gradient norms clipped to 1 (a non-finite norm skips the step).
+    /// gradient norms clipped to 1 (a non-finite norm skips the step). 1,000 vision + 2,400 Yes/No steps reach presence
+    /// 54.5 / edit 68 / identity 84.5 % in 797 CPU-s, where 200 + 1,800 reached 48 / 68 / 81 % in 508 (bench/RESULTS.md,
+    /// critic section).
     /// </summary>
     public CriticPretrainConfig()
-        : base(steps: 1800, learningRate: 2e-3, warmupSteps: 30, finalLearningRateFraction: 0.1, beta2: 0.98, weightDecay: 0.01, gradClip: 1.0)
+        : base(steps: 2400, learningRate: 2e-3, warmupSteps: 30, finalLearningRateFraction: 0.1, beta2: 0.98, weightDecay: 0.01, gradClip: 1.0)
     {
     }
 
@@ -20,8 +22,21 @@ public sealed record CriticPretrainConfig : OptimizationSection
     /// </summary>
     public string Preset { get; init; } = "shapes-mini-16";
 
+    /// <summary>
+    /// The prompt layout (<see cref="CriticPromptLayout"/>), null for the preset's (images first). It decides which
+    /// losses apply: caption and subject answer with the images first, grounding with the question first.
+    /// </summary>
+    public string? PromptLayout { get; init; }
+
+    /// <summary>The critic to build: the preset, in <see cref="PromptLayout"/> when one is set.</summary>
+    public CriticConfig Critic()
+    {
+        var preset = CriticPresets.ByName(Preset);
+        return PromptLayout is null ? preset : (preset with { PromptLayout = PromptLayout }).Validate();
+    }
+
     /// <summary>Steps of the vision stage before the Yes/No stage (0 skips it).</summary>
-    public int VisionSteps { get; init; } = 200;
+    public int VisionSteps { get; init; } = 1000;
 
     /// <summary>Examples per vision step (their reference and candidate images, 1–2 each).</summary>
     public int VisionBatchSize { get; init; } = 24;
@@ -29,10 +44,20 @@ public sealed record CriticPretrainConfig : OptimizationSection
     /// <summary>AdamW learning rate of the vision stage (linear warm-up over its first tenth, then constant).</summary>
     public double VisionLearningRate { get; init; } = 2e-3;
 
+    /// <summary>
+    /// The first this many Yes/No steps ask presence questions only (they count towards <c>steps</c>): with the question
+    /// first and the grounding loss, presence alone leaves chance with the vision tower (65 % at 450 steps) where the
+    /// three families mixed did not in 1,000 (bench/RESULTS.md, critic section); 0 mixes from the start.
+    /// </summary>
+    public int PresenceSteps { get; init; }
+
     /// <summary>Questions per step (the three families in turn).</summary>
     public int BatchSize { get; init; } = 24;
 
-    /// <summary>Weight of the caption loss (next-token cross-entropy on the object name or instruction the images show).</summary>
+    /// <summary>
+    /// Weight of the caption loss (next-token cross-entropy on the object name or instruction the images show); only
+    /// for critics with the images first (with the question first the name comes before the images it should be read from).
+    /// </summary>
     public double CaptionLossWeight { get; init; } = 0.5;
 
     /// <summary>Weight of the scene-label loss (image tokens predict what each patch and the whole image show).</summary>
@@ -46,9 +71,17 @@ public sealed record CriticPretrainConfig : OptimizationSection
 
     /// <summary>
     /// Weight of the subject-answer loss: the Yes/No loss also read at the last token of the object name or
-    /// instruction (CriticPretrainer.SubjectAnswerTerm says why); 0 leaves it out.
+    /// instruction (CriticPretrainer.SubjectAnswerTerm says why); only for critics with the images first (before them
+    /// the subject cannot see the images); 0 leaves it out.
     /// </summary>
     public double SubjectAnswerLossWeight { get; init; } = 1.0;
+
+    /// <summary>
+    /// Weight of the grounding loss (each patch of the candidate says whether it agrees with the question:
+    /// <see cref="PatchGrounding"/>); only for critics with the question first (with the images first a patch cannot
+    /// see the question); 0 leaves it out.
+    /// </summary>
+    public double GroundingLossWeight { get; init; } = 1.0;
 
     /// <summary>Held-out questions per family for the accuracy metrics.</summary>
     public int HeldOutPerFamily { get; init; } = 200;
@@ -62,12 +95,16 @@ public sealed record CriticPretrainConfig : OptimizationSection
     public CriticPretrainConfig Validate()
     {
         ValidateOptimization();
+        if (PromptLayout is not null && !CriticPromptLayout.All.Contains(PromptLayout))
+            throw new ArgumentException($"prompt_layout '{PromptLayout}' is not one of {string.Join(", ", CriticPromptLayout.All)} (or leave it out for the preset's).");
         if (BatchSize < 3 || HeldOutPerFamily < 1 || EvalEvery < 1)
             throw new ArgumentException($"BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1.");
+        if (PresenceSteps < 0 || PresenceSteps > Steps)
+            throw new ArgumentException($"PresenceSteps ({PresenceSteps}) must be between 0 and Steps ({Steps}).");
         if (VisionSteps < 0 || VisionBatchSize < 1 || VisionLearningRate <= 0)
             throw new ArgumentException($"VisionSteps ({VisionSteps}) must not be negative, VisionBatchSize ({VisionBatchSize}) must be at least 1 and VisionLearningRate ({VisionLearningRate}) positive.");
-        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0 || SubjectAnswerLossWeight < 0)
-            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}), SceneLabelLossWeight ({SceneLabelLossWeight}) KindLossWeight ({KindLossWeight}), ChangeLossWeight ({ChangeLossWeight}) and SubjectAnswerLossWeight ({SubjectAnswerLossWeight}) must not be negative.");
+        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0 || SubjectAnswerLossWeight < 0 || GroundingLossWeight < 0)
+            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}), SceneLabelLossWeight ({SceneLabelLossWeight}) KindLossWeight ({KindLossWeight}), ChangeLossWeight ({ChangeLossWeight}) SubjectAnswerLossWeight ({SubjectAnswerLossWeight}) and GroundingLossWeight ({GroundingLossWeight}) must not be negative.");
         return this;
     }
 }

@@ -29,7 +29,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
         IProgress<(long Step, double Loss)>? progress = null, CancellationToken ct = default)
     {
         var config = resolved.Value.Validate();
-        var critic = CriticPresets.ByName(config.Preset);
+        var critic = config.Critic();
         var (run, _) = await runs.CreateOrGetAsync(new NewRun(Experiment, "pretrain-critic", resolved.Json)
         {
             Name = $"{config.Preset}-{config.Steps}steps-seed{config.Seed}",
@@ -58,7 +58,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
                     }
                 }
             }
-            using var batches = ShapesCriticData.Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize).GetEnumerator();
+            using var batches = CriticTrainingBatches.Stream(config).GetEnumerator();
             IReadOnlyDictionary<string, double> evaluation = new Dictionary<string, double>();
             while (trainer.Step < config.Steps)
             {

@@ -12,7 +12,7 @@ namespace NpEdit.Trainer.Critic.Shapes;
 /// with (Eq. 4): −log σ(ℓ_correct − ℓ_opposite) over the "Yes"/"No" logits at the answer position, both
 /// images' towers trained. The library entry point; the CLI adds the run row and metrics.
 /// Optional help from ShapesWorld's ground truth, in read-out heads that are not saved with the critic: a vision
-/// stage first (<see cref="TrainVisionStep"/>), then caption, scene-label, candidate-kind and patch-change losses
+/// stage first (<see cref="TrainVisionStep"/>), then caption, scene-label, candidate-kind, patch-change and grounding losses
 /// beside the Yes/No loss (bench/RESULTS.md says why the Yes/No bit alone does not get off chance).
 /// </summary>
 public sealed class CriticPretrainer : IDisposable
@@ -25,6 +25,7 @@ public sealed class CriticPretrainer : IDisposable
     readonly SceneLabelHeads sceneHeads;
     readonly Linear kindHead;
     readonly Linear changeHead;
+    readonly Linear groundingHead;
     readonly Device device;
     readonly AdamW optimizer;
     readonly AdamW visionOptimizer;
@@ -45,14 +46,16 @@ public sealed class CriticPretrainer : IDisposable
         sceneHeads = new SceneLabelHeads(critic.Model.TextConfig.HiddenSize);
         kindHead = nn.Linear(critic.Model.TextConfig.HiddenSize, KindClasses);
         changeHead = nn.Linear(critic.Model.TextConfig.HiddenSize, 2);
+        groundingHead = nn.Linear(critic.Model.TextConfig.HiddenSize, 2);
         // Move before building the optimizer: module.to() replaces Parameter objects (TorchSharp #1455).
         model.to(this.device);
         sceneHeads.to(this.device);
         kindHead.to(this.device);
         changeHead.to(this.device);
+        groundingHead.to(this.device);
         tokenizer = CriticCheckpoint.CreateTokenizer(critic, ".");
         prompts = new CriticPrompts(tokenizer, critic.Template, critic.Model);
-        parameters = [.. model.parameters(), .. sceneHeads.parameters(), .. kindHead.parameters(), .. changeHead.parameters()];
+        parameters = [.. model.parameters(), .. sceneHeads.parameters(), .. kindHead.parameters(), .. changeHead.parameters(), .. groundingHead.parameters()];
         optimizer = optim.AdamW(parameters, lr: config.LearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
         // The vision stage trains what produces and reads image tokens: tower, projector, scene-label heads.
         visionParameters = [.. model.named_parameters().Where(p => p.name.StartsWith("vision_tower.", StringComparison.Ordinal) || p.name.StartsWith("multi_modal_projector.", StringComparison.Ordinal)).Select(p => p.parameter), .. sceneHeads.parameters()];
@@ -65,6 +68,12 @@ public sealed class CriticPretrainer : IDisposable
     }
 
     static readonly int KindCount = Enum.GetValues<CandidateKind>().Length;
+
+    /// <summary>
+    /// The question comes before the images: the grounding loss applies (each patch can see the question), the caption
+    /// and subject-answer losses do not (the words they read come before the images).
+    /// </summary>
+    bool QuestionFirst => criticConfig.PromptLayout == CriticPromptLayout.QuestionFirst;
 
     /// <summary>Classes of the (family, candidate kind) read-out: every family × every kind.</summary>
     static readonly int KindClasses = CriticExample.Families.Length * KindCount;
@@ -108,9 +117,11 @@ public sealed class CriticPretrainer : IDisposable
         return new Dictionary<string, double> { ["vision/loss"] = loss.item<float>(), ["vision/grad_norm"] = gradNorm };
     }
 
+
     /// <summary>
     /// One AdamW step on <paramref name="batch"/>: the Yes/No loss (Eq. 4) plus the weighted caption, scene-label
-    /// candidate-kind, patch-change and subject-answer losses; returns loss, loss/yes_no, loss/caption, loss/scene_labels, loss/kind, loss/change, loss/subject_answer, accuracy,
+    /// candidate-kind, patch-change, subject-answer and grounding losses (NaN where left out); returns loss, loss/yes_no, loss/caption,
+    /// loss/scene_labels, loss/kind, loss/change, loss/subject_answer, loss/grounding, accuracy,
     /// grad_norm, lr, skipped.
     /// </summary>
     public IReadOnlyDictionary<string, double> TrainStep(IReadOnlyList<CriticExample> batch)
@@ -118,7 +129,7 @@ public sealed class CriticPretrainer : IDisposable
         using var gc = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         model.train();
-        var (margin, answers, caption, sceneLabels, kind, change, subject) = Forward(batch, withAuxiliary: true);   // ℓ_Yes − ℓ_No, ±1
+        var (margin, answers, caption, sceneLabels, kind, change, subject, grounding) = Forward(batch, withAuxiliary: true);   // ℓ_Yes − ℓ_No, ±1
         var yesNo = VlmLoss.BinaryYesNo(margin * answers, zeros_like(margin), logitScale: 1.0, "critic").Loss;
         var loss = yesNo;
         if (subject is not null)
@@ -131,6 +142,8 @@ public sealed class CriticPretrainer : IDisposable
             loss = loss + config.KindLossWeight * kind;
         if (change is not null)
             loss = loss + config.ChangeLossWeight * change;
+        if (grounding is not null)
+            loss = loss + config.GroundingLossWeight * grounding;
         optimizer.zero_grad();
         loss.backward();
         var gradNorm = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm());
@@ -151,6 +164,7 @@ public sealed class CriticPretrainer : IDisposable
             ["loss/kind"] = kind?.item<float>() ?? double.NaN,
             ["loss/change"] = change?.item<float>() ?? double.NaN,
             ["loss/subject_answer"] = subject?.item<float>() ?? double.NaN,
+            ["loss/grounding"] = grounding?.item<float>() ?? double.NaN,
             ["train/accuracy"] = (margin.detach() * answers > 0).to(float32).mean().item<float>(),
             ["grad_norm"] = gradNorm,
             ["lr"] = lr,
@@ -169,7 +183,7 @@ public sealed class CriticPretrainer : IDisposable
             using var gc = TorchGcGuard.Enter();
             using var scope = NewDisposeScope();
             var part = examples.Skip(i).Take(chunk).ToArray();
-            var (margin, answers, _, _, _, _, _) = Forward(part, withAuxiliary: false);
+            var (margin, answers, _, _, _, _, _, _) = Forward(part, withAuxiliary: false);
             var right = (margin * answers > 0).cpu().data<bool>().ToArray();
             correct.AddRange(part.Zip(right));
         }
@@ -187,8 +201,9 @@ public sealed class CriticPretrainer : IDisposable
     /// <see cref="CriticExample.GroundedText"/>, scene labels over every image whose scene is known, candidate kind at
     /// the answer position, patch change over the two-image rows.
     /// </summary>
-    (Tensor Margin, Tensor Answers, Tensor? Caption, Tensor? SceneLabels, Tensor? Kind, Tensor? Change, Tensor? Subject) Forward(IReadOnlyList<CriticExample> batch, bool withAuxiliary)
+    (Tensor Margin, Tensor Answers, Tensor? Caption, Tensor? SceneLabels, Tensor? Kind, Tensor? Change, Tensor? Subject, Tensor? Grounding) Forward(IReadOnlyList<CriticExample> batch, bool withAuxiliary)
     {
+        var groundings = new List<(Tensor Loss, int Count)>();
         var subjects = new List<(Tensor Loss, int Count)>();
         var changes = new List<(Tensor Loss, int Count)>();
         var kinds = new List<Tensor>();
@@ -229,6 +244,8 @@ public sealed class CriticPretrainer : IDisposable
                 changes.Add(changeTerm);
             if (SubjectAnswerTerm(rows, questions, hidden) is { } subjectTerm)
                 subjects.Add(subjectTerm);
+            if (GroundingTerm(rows, questions, hidden) is { } groundingTerm)
+                groundings.Add(groundingTerm);
         }
         // The groups put single-image rows first; put margins and answers back in batch order.
         var grouped = batch.Select((e, i) => (e, i)).GroupBy(p => p.e.Reference is null).SelectMany(g => g.Select(p => p.i)).ToArray();
@@ -237,7 +254,7 @@ public sealed class CriticPretrainer : IDisposable
             backToBatch[grouped[position]] = position;
         var order = tensor(backToBatch, device: device);
         return (cat(margins).index_select(0, order), tensor(answers.ToArray(), device: device).index_select(0, order), Weighted(captions), Weighted(labels),
-            kinds.Count == 0 ? null : kinds.Aggregate((a, b) => a + b), Weighted(changes), Weighted(subjects));
+            kinds.Count == 0 ? null : kinds.Aggregate((a, b) => a + b), Weighted(changes), Weighted(subjects), Weighted(groundings));
     }
 
     /// <summary>
@@ -250,7 +267,7 @@ public sealed class CriticPretrainer : IDisposable
     /// </summary>
     (Tensor Loss, int Count)? SubjectAnswerTerm(CriticExample[] rows, long[][] ids, Tensor hidden)
     {
-        if (config.SubjectAnswerLossWeight == 0)
+        if (config.SubjectAnswerLossWeight == 0 || QuestionFirst)
             return null;
         var length = (int)hidden.shape[1];
         var (rowIndex, position, answer) = (new List<long>(), new List<long>(), new List<float>());
@@ -276,6 +293,8 @@ public sealed class CriticPretrainer : IDisposable
     /// <summary>For each caption token of each row with grounded text: the row, the position that predicts it, the token.</summary>
     (long[] Rows, long[] Positions, long[] Targets)? CaptionPositions(CriticExample[] rows, long[][] ids, int length)
     {
+        if (config.CaptionLossWeight == 0 || QuestionFirst)
+            return null;
         var (rowIndex, position, target) = (new List<long>(), new List<long>(), new List<long>());
         for (var i = 0; i < rows.Length; i++)
         {
@@ -327,6 +346,36 @@ public sealed class CriticPretrainer : IDisposable
             return null;
         var readOut = changeHead.call(hidden.index([TensorIndex.Tensor(tensor(rowIndex.ToArray(), device: device)), TensorIndex.Tensor(tensor(position.ToArray(), device: device))]));
         return (PatchChangeLoss.Compute(readOut, tensor(changed.ToArray(), device: device)), changed.Count / patches);
+    }
+
+    /// <summary>
+    /// The grounding loss: at each patch position of the candidate (the last image), whether the patch agrees with the
+    /// question (<see cref="PatchGrounding"/>). Only with the question first can a patch's state depend on the question.
+    /// </summary>
+    (Tensor Loss, int Count)? GroundingTerm(CriticExample[] rows, long[][] ids, Tensor hidden)
+    {
+        if (config.GroundingLossWeight == 0 || !QuestionFirst)
+            return null;
+        var length = (int)hidden.shape[1];
+        var patches = criticConfig.Model.TokensPerImage - 1;
+        var grid = (int)Math.Round(Math.Sqrt(patches));
+        var (rowIndex, position, agrees) = (new List<long>(), new List<long>(), new List<long>());
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (PatchGrounding.Targets(rows[i], grid) is not { } targets)
+                continue;
+            var candidateNewline = length - ids[i].Length + Array.LastIndexOf(ids[i], criticConfig.Model.ImageTokenIndex);   // rows are left-padded
+            for (var p = 0; p < patches; p++)
+            {
+                rowIndex.Add(i);
+                position.Add(candidateNewline - patches + p);
+                agrees.Add(targets[p]);
+            }
+        }
+        if (agrees.Count == 0)
+            return null;
+        var readOut = groundingHead.call(hidden.index([TensorIndex.Tensor(tensor(rowIndex.ToArray(), device: device)), TensorIndex.Tensor(tensor(position.ToArray(), device: device))]));
+        return (PatchGroundingLoss.Compute(readOut, tensor(agrees.ToArray(), device: device)), agrees.Count / patches);
     }
 
     static int LastIndexOf(long[] ids, long[] words)
@@ -384,6 +433,7 @@ public sealed class CriticPretrainer : IDisposable
         sceneHeads.Dispose();
         kindHead.Dispose();
         changeHead.Dispose();
+        groundingHead.Dispose();
         model.Dispose();
     }
 }

@@ -115,6 +115,7 @@ public static class ShapesCriticData
         {
             ReferenceScene = source,
             CandidateScene = candidate,
+            TargetScene = target,
             Subject = instruction,
             GroundedText = yes ? instruction : null,
         };
@@ -141,6 +142,7 @@ public static class ShapesCriticData
         {
             ReferenceScene = source,
             CandidateScene = candidate,
+            TargetScene = target,
             Subject = instruction,
             GroundedText = ReferenceEquals(candidate, target) ? instruction : null,
         };
