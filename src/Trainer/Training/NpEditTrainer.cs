@@ -443,9 +443,17 @@ public sealed class NpEditTrainer : IDisposable
     {
         if (computeType == float32)
             return module.parameters().ToArray();
-        var masters = module.parameters().Select(p => new Parameter(p.detach().clone())).ToArray();
+        var masters = module.parameters().Select(Master).ToArray();
         module.to(computeType);
         return masters;
+    }
+
+    /// <summary>An fp32 copy of <paramref name="p"/> as a new Parameter (which wraps its own handle, so the copy's is ours to free).</summary>
+    private static Parameter Master(Parameter p)
+    {
+        using var alias = p.detach();
+        using var copy = alias.clone();
+        return new Parameter(copy);
     }
 
     /// <summary>to[i] ← from[i], casting to to[i]'s dtype.</summary>
