@@ -32,7 +32,7 @@ public static class OracleCheckpoint
     }
 
     public static void Save(string path, SceneParserNet net, OracleTrainingRecord record) =>
-        CheckpointFiles.Save(path, net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous()),
+        CheckpointFiles.Save(path, net.state_dict(),
             new OracleCheckpointFile(OracleCheckpointFile.CurrentFormat, net.Config, record), Json);
 
     public static OracleCheckpointFile ReadConfig(string path)

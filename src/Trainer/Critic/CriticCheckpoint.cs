@@ -26,7 +26,7 @@ public static class CriticCheckpoint
 
     /// <summary>Writes weights and config, each through a temp file and a rename.</summary>
     public static void Save(string path, LlavaOnevisionModel model, CriticConfig config) =>
-        CheckpointFiles.Save(path, model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous()), config, Json);
+        CheckpointFiles.Save(path, model.state_dict(), config, Json);
 
     /// <summary>Reads the config next to <paramref name="path"/>.</summary>
     public static CriticConfig ReadConfig(string path)

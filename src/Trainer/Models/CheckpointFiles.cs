@@ -14,17 +14,17 @@ public static class CheckpointFiles
     public static string ConfigPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".config.json");
 
     /// <summary>
-    /// Writes the weights and the config, each through a temp file and a rename, so a crash never leaves a torn
-    /// checkpoint. Takes ownership of the tensors in <paramref name="state"/> and disposes them.
+    /// Writes <paramref name="weights"/> (a module's live state, left untouched) and the config, each through a temp
+    /// file and a rename, so a crash never leaves a torn checkpoint.
     /// </summary>
-    public static void Save<TConfig>(string path, Dictionary<string, Tensor> state, TConfig config, JsonSerializerOptions json)
+    public static void Save<TConfig>(string path, IEnumerable<KeyValuePair<string, Tensor>> weights, TConfig config, JsonSerializerOptions json)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".tmp";
+        // The copies and every alias on the way (detach, cpu, contiguous) die with this scope, not with their finalizers.
+        using (var scope = NewDisposeScope())
         using (var stream = File.Create(temp))
-            Safetensors.SaveStateDict(stream, state);
-        foreach (var tensor in state.Values)
-            tensor.Dispose();
+            Safetensors.SaveStateDict(stream, weights.ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous()));
         var configTemp = ConfigPath(path) + ".tmp";
         File.WriteAllText(configTemp, JsonSerializer.Serialize(config, json));
         File.Move(temp, path, overwrite: true);

@@ -35,7 +35,8 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor?, Ten
         t_embedder = new TimestepEmbedder(d, config.FrequencyEmbeddingSize);
         y_embedder = nn.Linear(config.TextDim, d);
         y_pooler = nn.Linear(config.TextDim, d);
-        ref_marker = nn.Parameter(zeros(1, 1, d));
+        using (var initial = zeros(1, 1, d))   // Parameter wraps its own handle; the initial one is ours to free
+            ref_marker = nn.Parameter(initial);
         pos_embed = SinCosPositions.Grid(d, config.GridSize);
         blocks = nn.ModuleList(Enumerable.Range(0, config.Depth).Select(_ => new DiTBlock(d, config.NumHeads, config.MlpHidden)).ToArray());
         final_layer = new FinalLayer(d, config.PatchSize, config.InChannels);
@@ -119,6 +120,7 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor?, Ten
     /// </summary>
     private void InitializeWeights()
     {
+        using var scope = NewDisposeScope();   // the views made below
         using var _ = no_grad();
         foreach (var module in modules())
         {

@@ -20,15 +20,11 @@ public static class GeneratorCheckpoint
     public static string ConfigPath(string weightsPath) => CheckpointFiles.ConfigPath(weightsPath);
 
     /// <summary>Writes the weights and the config; each through a temp file and a rename, so a crash never leaves a torn checkpoint.</summary>
-    public static void Save(string path, DiT dit, ShapesTextEncoder text, GeneratorConfig config)
-    {
-        var state = new Dictionary<string, Tensor>();
-        foreach (var (key, value) in dit.state_dict())
-            state["dit." + key] = value.detach().cpu().contiguous();
-        foreach (var (key, value) in text.state_dict())
-            state["text." + key] = value.detach().cpu().contiguous();
-        CheckpointFiles.Save(path, state, config, Json);
-    }
+    public static void Save(string path, DiT dit, ShapesTextEncoder text, GeneratorConfig config) =>
+        CheckpointFiles.Save(path,
+            dit.state_dict().Select(kv => KeyValuePair.Create("dit." + kv.Key, kv.Value))
+                .Concat(text.state_dict().Select(kv => KeyValuePair.Create("text." + kv.Key, kv.Value))),
+            config, Json);
 
     /// <summary>Reads the config next to <paramref name="path"/>.</summary>
     public static GeneratorConfig ReadConfig(string path) =>

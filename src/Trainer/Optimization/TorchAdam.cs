@@ -25,13 +25,26 @@ public sealed class TorchAdam : IAdamOptimizer
         this.parameters = [.. parameters];
         if (masters is not null && masters.Count != this.parameters.Length)
             throw new ArgumentException($"{masters.Count} masters for {this.parameters.Length} parameters.", nameof(masters));
-        this.masters = masters is null ? this.parameters : [.. masters.Select(m => new Parameter(m.detach().clone().DetachFromDisposeScope()))];
+        this.masters = masters is null ? this.parameters : [.. masters.Select(Master)];
         optimizer = settings.DecoupledWeightDecay
             ? optim.AdamW(this.masters, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Eps, settings.WeightDecay)
             : optim.Adam(this.masters, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Eps, settings.WeightDecay);
     }
 
     private bool HasSeparateMasters => !ReferenceEquals(masters, parameters);
+
+    /// <summary>
+    /// An fp32 copy of <paramref name="value"/> as a new Parameter, owned by this optimizer: a Parameter wraps its own
+    /// handle, so the intermediate copy is freed here, and the master leaves any dispose scope its caller opened.
+    /// </summary>
+    private static Parameter Master(Tensor value)
+    {
+        using var alias = value.detach();
+        using var copy = alias.clone();
+        var master = new Parameter(copy);
+        master.DetachFromDisposeScope();
+        return master;
+    }
 
     public double LearningRate
     {

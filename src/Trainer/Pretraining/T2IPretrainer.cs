@@ -221,7 +221,7 @@ public sealed class T2IPretrainer : IDisposable
         var json = new JsonObject
         {
             ["step"] = Step,
-            ["generator_state"] = Convert.ToBase64String(state.cpu().data<byte>().ToArray()),
+            ["generator_state"] = Convert.ToBase64String(state.data<byte>().ToArray()),   // SeededNoise's generators live on the CPU
         };
         var temp = Path.Combine(directory, StateFile + ".tmp");
         File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -55,7 +55,7 @@ public class CriticPretrainerFacts
     }
 
     /// <summary>A tiny critic with the ShapesWorld vocabulary: 32-px images in 8-px patches.</summary>
-    static CriticConfig TinyShapesCritic()
+    internal static CriticConfig TinyShapesCritic()
     {
         var tokenizer = new CriticWordTokenizer(ShapesCriticVocabulary.Words);
         return TinyCritics.Config() with

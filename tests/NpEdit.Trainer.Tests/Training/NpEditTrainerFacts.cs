@@ -1,3 +1,4 @@
+using NpEdit.Core.Config;
 using NpEdit.Core.Config.Training;
 using NpEdit.Trainer.Critic;
 using NpEdit.Trainer.Models.Critic;
@@ -82,14 +83,17 @@ public sealed class NpEditTrainerFacts
         Assert.True(TrainingFixtures.Same(c, critic.Module));
     }
 
-    [Fact]
-    public void Bf16_ComputesInBf16_AndUpdatesFp32Masters()
+    [Theory]
+    [InlineData(AdamImplementation.Flat)]
+    [InlineData(AdamImplementation.Torch)]
+    public void Bf16_ComputesInBf16_AndUpdatesFp32Masters(AdamImplementation implementation)
     {
         var config = TrainingFixtures.Config() with
         {
             Schedule = new ScheduleSection { WarmupSteps = 0, SingleStepSteps = 0, Unroll = UnrollPolicy.TwoPass, AuxUpdates = 1 },
             Run = TrainingFixtures.Config().Run with { Precision = Precision.Bf16 },
         };
+        config = config with { Optim = config.Optim with { Implementation = implementation } };
         using var trainer = Trainer(config);
         var (g, a, t) = (TrainingFixtures.Snapshot(trainer.Generator), TrainingFixtures.Snapshot(trainer.Auxiliary), TrainingFixtures.Snapshot(trainer.Teacher));
 

@@ -26,7 +26,8 @@ public sealed class LlavaOnevisionModel : nn.Module<Tensor, Tensor, Tensor, Tens
         vision_tower = new SiglipVisionTower(config.VisionConfig, config.VisionLayersUsed);
         multi_modal_projector = new MultiModalProjector(config);
         language_model = new Qwen2Model(config.TextConfig);
-        image_newline = nn.Parameter(zeros(config.TextConfig.HiddenSize));
+        using (var initial = zeros(config.TextConfig.HiddenSize))   // Parameter wraps its own handle; the initial one is ours to free
+            image_newline = nn.Parameter(initial);
         if (!config.TextConfig.TieWordEmbeddings)
             lm_head = nn.Linear(config.TextConfig.HiddenSize, config.TextConfig.VocabSize, hasBias: false);
         RegisterComponents();
@@ -83,6 +84,7 @@ public sealed class LlavaOnevisionModel : nn.Module<Tensor, Tensor, Tensor, Tens
     /// <summary>HF's initialisation: N(0, 0.02) for linear, conv and embedding weights, zero biases; the newline N(0, 1/D).</summary>
     private void InitializeWeights()
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         foreach (var (name, p) in named_parameters())
         {

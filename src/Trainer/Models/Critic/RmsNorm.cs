@@ -16,7 +16,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public RmsNorm(int dim, double eps) : base(nameof(RmsNorm))
     {
         this.eps = eps;
-        weight = nn.Parameter(ones(dim));
+        using (var initial = ones(dim))   // Parameter wraps its own handle; the initial one is ours to free
+            weight = nn.Parameter(initial);
         RegisterComponents();
     }
 

@@ -25,7 +25,8 @@ public sealed class ShapesTextEncoder : nn.Module<Tensor, Tensor, Tensor>, IText
         this.config = config.Validate();
         tokenizer = new WordTokenizer(vocabulary, config.MaxTokens);
         tok_embed = nn.Embedding(tokenizer.VocabularySize, config.Dim);
-        pos_embed = nn.Parameter(zeros(1, config.MaxTokens, config.Dim));
+        using (var initial = zeros(1, config.MaxTokens, config.Dim))   // Parameter wraps its own handle; the initial one is ours to free
+            pos_embed = nn.Parameter(initial);
         var hidden = (int)Math.Round(config.Dim * config.MlpRatio);
         layers = nn.ModuleList(Enumerable.Range(0, config.Depth).Select(_ => new TextEncoderLayer(config.Dim, config.NumHeads, hidden)).ToArray());
         norm = nn.LayerNorm(config.Dim);
