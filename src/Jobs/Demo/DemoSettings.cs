@@ -13,7 +13,9 @@ namespace NpEdit.Jobs.Demo;
 /// <param name="T2ISets">Overrides of experiments/e001-pretrain-shapes-s-cpu.yaml for G_init.</param>
 /// <param name="CriticSets">Overrides of the ShapesWorld critic's pretraining config.</param>
 /// <param name="TrainSets">Overrides of the NP-Edit CPU preset (experiments/e010-npedit-shapes-demo.yaml): the schedule
-/// is shortened in proportion, so identity warmup, single-step and two-pass unrolling all happen.</param>
+/// is shortened so identity warmup, single-step and two-pass unrolling all happen. The default keeps e010's whole
+/// identity warm-up: its steps cost a third of an editing step, and the editor cannot preserve what it never learned to
+/// copy (bench/RESULTS.md, trainer section, 2026-11-27).</param>
 public sealed record DemoSettings(string Name, int CorpusImages, int ImagesPerUnit, OracleTrainConfig Oracle,
     string[] T2ISets, string[] CriticSets, IReadOnlyDictionary<string, int> TrainSets)
 {
@@ -24,5 +26,5 @@ public sealed record DemoSettings(string Name, int CorpusImages, int ImagesPerUn
 
     public static DemoSettings Full { get; } = new("demo", 1200, 200, new OracleTrainConfig { Steps = 1500 },
         ["steps=3000"], ["preset=shapes-mini-16", "steps=1000", "vision_steps=100", "held_out_per_family=100", "eval_every=500"],
-        new Dictionary<string, int> { ["schedule.steps"] = 400, ["schedule.warmup_steps"] = 40, ["schedule.single_step_steps"] = 120 });
+        new Dictionary<string, int> { ["schedule.steps"] = 400, ["schedule.single_step_steps"] = 120 });
 }
