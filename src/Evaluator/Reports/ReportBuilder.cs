@@ -225,8 +225,12 @@ public sealed class ReportBuilder(NpgsqlDataSource dataSource)
                 notes.Add($"Critic run '{critic.Label}': no oracle (or VIEScore) run on the same outputs ({critic.OutputsDir}).");
                 continue;
             }
-            var referenceMetric = reference.Judge == "oracle" ? reference.Metrics.FirstOrDefault() ?? "score" : "sc";
-            var a = await _store.ItemMeansAsync(critic.RunId, Headline(critic), ct);
+            // Against the oracle: the critic's edit-verification answer vs the ground truth's edit success (the signal
+            // Eq. 4 trains on, checked where it can be); against VIEScore: the critic's mean vs semantic consistency.
+            var (criticMetric, referenceMetric) = reference.Judge == "oracle" && critic.Metrics.Contains("p_edit")
+                ? ("p_edit", Headline(reference))
+                : (Headline(critic), "sc");
+            var a = await _store.ItemMeansAsync(critic.RunId, criticMetric, ct);
             var b = await _store.ItemMeansAsync(reference.RunId, referenceMetric, ct);
             var keys = a.Keys.Intersect(b.Keys).Order(StringComparer.Ordinal).ToArray();
             if (keys.Length < 2)
@@ -240,10 +244,10 @@ public sealed class ReportBuilder(NpgsqlDataSource dataSource)
             var agree = keys.Where((_, i) => (x[i] >= 0.5) == (y[i] >= yThreshold)).Count() / (double)keys.Length;
             var file = $"agreement-{Slug(critic.Label)}-{reference.Judge}.png";
             Charts.Agreement(Path.Combine(request.OutputDirectory, file), $"critic vs {reference.Judge}: {keys.Length} items",
-                $"critic {Headline(critic)} (p(Yes))", $"{reference.Judge} {referenceMetric}", x, y);
+                $"critic {criticMetric} (p(correct))", $"{reference.Judge} {referenceMetric}", x, y);
             doc.Heading($"Critic vs {reference.Judge}: {critic.Label}");
             doc.Paragraph(string.Create(CultureInfo.InvariantCulture,
-                $"{keys.Length} items; Pearson r = {Pearson(x, y):F3}; the critic's verdict (p(Yes) ≥ 0.5) agrees with {reference.Judge} " +
+                $"{keys.Length} items; Pearson r = {Pearson(x, y):F3}; the critic's verdict ({criticMetric} ≥ 0.5) agrees with {reference.Judge} " +
                 $"({referenceMetric} ≥ {yThreshold}) on {100 * agree:F1}% of items."));
             doc.Image(file, "critic vs oracle");
             images.Add(file);

@@ -102,6 +102,9 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         Assert.All(CriticExample.Families, f => Assert.Equal((2L, outcome.Accuracy(f)), latest[$"heldout/accuracy/{f}"]));
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "loss")).Count);
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "vision/loss")).Count);
+        // The presets ask images first, where the grounding loss does not apply: no row for it, and no NaN anywhere.
+        Assert.DoesNotContain("loss/grounding", latest.Keys);
+        Assert.All(latest, kv => Assert.True(double.IsFinite(kv.Value.Value), $"{kv.Key} = {kv.Value.Value}"));
         Assert.Equal(Path.GetFullPath(path), (await new RunStore(_database.DataSource).TagsAsync(outcome.RunId))["checkpoint"]);
     }
 
