@@ -224,7 +224,7 @@ while (trainer.Step < config.Steps)
     window.Add(trainer.TrainStep(batches.Current));
     if (trainer.Step % 25 == 0)
     {
-        string Mean(string key) => window.Select(w => w[key]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average().ToString("F3", CultureInfo.InvariantCulture);
+        string Mean(string key) => window.Select(w => w.GetValueOrDefault(key, double.NaN)).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average().ToString("F3", CultureInfo.InvariantCulture);
         Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} grounding {Mean("loss/grounding")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
         (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
         window.Clear();

@@ -50,7 +50,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
                     ct.ThrowIfCancellationRequested();
                     images.MoveNext();
                     var step = trainer.TrainVisionStep(images.Current);
-                    pending.AddRange(Points(run.Id, trainer.VisionStep, step));
+                    pending.AddRange(step.Select(kv => new MetricPoint(run.Id, kv.Key, trainer.VisionStep, kv.Value, DateTime.UtcNow)));
                     if (trainer.VisionStep % LogEvery == 0 || trainer.VisionStep == config.VisionSteps)
                     {
                         await metrics.LogAsync(pending, ct);
@@ -65,12 +65,12 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
                 ct.ThrowIfCancellationRequested();
                 batches.MoveNext();
                 var step = trainer.TrainStep(batches.Current);
-                pending.AddRange(Points(run.Id, trainer.Step, step));
+                pending.AddRange(step.Select(kv => new MetricPoint(run.Id, kv.Key, trainer.Step, kv.Value, DateTime.UtcNow)));
                 progress?.Report((trainer.Step, step["loss"]));
                 if (trainer.Step % config.EvalEvery == 0 || trainer.Step == config.Steps)
                 {
                     evaluation = trainer.Evaluate(heldOut);
-                    pending.AddRange(Points(run.Id, trainer.Step, evaluation));
+                    pending.AddRange(evaluation.Select(kv => new MetricPoint(run.Id, kv.Key, trainer.Step, kv.Value, DateTime.UtcNow)));
                 }
                 if (trainer.Step % LogEvery == 0 || trainer.Step == config.Steps)
                 {
@@ -98,11 +98,4 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
             throw;
         }
     }
-
-    /// <summary>
-    /// The finite values as metric points: a loss the configuration leaves out (NaN in the step's values, e.g. the
-    /// grounding loss of an images-first critic) is absent from the metrics table rather than a NaN row in SQL.
-    /// </summary>
-    static IEnumerable<MetricPoint> Points(Guid runId, long step, IReadOnlyDictionary<string, double> values) =>
-        values.Where(kv => double.IsFinite(kv.Value)).Select(kv => new MetricPoint(runId, kv.Key, step, kv.Value, DateTime.UtcNow));
 }

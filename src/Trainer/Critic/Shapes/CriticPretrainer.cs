@@ -120,7 +120,7 @@ public sealed class CriticPretrainer : IDisposable
 
     /// <summary>
     /// One AdamW step on <paramref name="batch"/>: the Yes/No loss (Eq. 4) plus the weighted caption, scene-label
-    /// candidate-kind, patch-change, subject-answer and grounding losses (NaN where left out); returns loss, loss/yes_no, loss/caption,
+    /// candidate-kind, patch-change, subject-answer and grounding losses (absent where left out); returns loss, loss/yes_no, loss/caption,
     /// loss/scene_labels, loss/kind, loss/change, loss/subject_answer, loss/grounding, accuracy,
     /// grad_norm, lr, skipped.
     /// </summary>
@@ -155,21 +155,22 @@ public sealed class CriticPretrainer : IDisposable
             scheduler.step();
         }
         Step++;
-        return new Dictionary<string, double>
+        var values = new Dictionary<string, double>
         {
             ["loss"] = loss.item<float>(),
             ["loss/yes_no"] = yesNo.item<float>(),
-            ["loss/caption"] = caption?.item<float>() ?? double.NaN,
-            ["loss/scene_labels"] = sceneLabels?.item<float>() ?? double.NaN,
-            ["loss/kind"] = kind?.item<float>() ?? double.NaN,
-            ["loss/change"] = change?.item<float>() ?? double.NaN,
-            ["loss/subject_answer"] = subject?.item<float>() ?? double.NaN,
-            ["loss/grounding"] = grounding?.item<float>() ?? double.NaN,
             ["train/accuracy"] = (margin.detach() * answers > 0).to(float32).mean().item<float>(),
             ["grad_norm"] = gradNorm,
             ["lr"] = lr,
             ["skipped"] = skipped ? 1 : 0,
         };
+        foreach (var (key, term) in new[] { ("loss/caption", caption), ("loss/scene_labels", sceneLabels), ("loss/kind", kind),
+                     ("loss/change", change), ("loss/subject_answer", subject), ("loss/grounding", grounding) })
+        {
+            if (term is not null)
+                values[key] = term.item<float>();
+        }
+        return values;
     }
 
     /// <summary>Held-out accuracy (p(Yes) &gt; ½ agrees with the answer) per family, per candidate kind and overall.</summary>
