@@ -59,8 +59,9 @@ public sealed class EvaluateStage(NpgsqlDataSource dataSource)
         await new MetricStore(dataSource).LogAsync(BenchMetrics(run.Id, config.Schedule.Steps, report.Summaries), ct);
 
         // The run's own critic judges the same outputs, so the report can set its verdicts against the oracle's
-        // (critic-vs-oracle agreement): how far the signal the editor was trained on can be trusted.
-        if (File.Exists(config.Critic.Checkpoint))
+        // (critic-vs-oracle agreement): how far the signal the editor was trained on can be trusted. A checkpoint is
+        // a file of ours or a Hugging Face LLaVA-OneVision folder; an only-DMD run may name none.
+        if (File.Exists(config.Critic.Checkpoint) || Directory.Exists(config.Critic.Checkpoint))
         {
             using var critic = CriticCheckpoint.Load(config.Critic.Checkpoint, device);
             var judge = new CriticJudge(critic, device, config.Critic.Checkpoint);
