@@ -63,14 +63,15 @@ public sealed class EmbeddedPostgres
     {
         // Fast path: a running cluster needs no lock and no child process.
         var info = Inspect();
-        if (info.Running && await AcceptsSessionsAsync(info.Port!.Value, ct))
+        // The probe opens the platform database itself: a server that another process has just started may not have it yet.
+        if (info.Running && await AcceptsSessionsAsync(info.Port!.Value, DatabaseName, ct))
             return ConnectionString(info.Port.Value, DatabaseName);
 
         Directory.CreateDirectory(ClusterDirectory);
         await using (await AcquireLockAsync(ct))
         {
             info = Inspect();
-            if (!info.Running || !await AcceptsSessionsAsync(info.Port!.Value, ct))
+            if (!info.Running || !await AcceptsSessionsAsync(info.Port!.Value, "postgres", ct))
             {
                 if (!info.Initialized)
                     await InitializeAsync(ct);
@@ -268,10 +269,10 @@ public sealed class EmbeddedPostgres
     /// sessions with 57P03 "the database system is starting up". Then this waits until it is ready, rather than
     /// hand out a connection string that fails.
     /// </summary>
-    private async Task<bool> AcceptsSessionsAsync(int port, CancellationToken ct)
+    private async Task<bool> AcceptsSessionsAsync(int port, string database, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + LockWait;
-        var probe = new NpgsqlConnectionStringBuilder(ConnectionString(port, "postgres")) { Pooling = false }.ConnectionString;
+        var probe = new NpgsqlConnectionStringBuilder(ConnectionString(port, database)) { Pooling = false }.ConnectionString;
         while (await AcceptsConnectionsAsync(port, ct))
         {
             try
@@ -283,6 +284,10 @@ public sealed class EmbeddedPostgres
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CannotConnectNow && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+            {
+                return false; // not created yet: the locked path waits for its creator, or creates it
             }
         }
         return false;
