@@ -215,6 +215,21 @@ using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.Visio
         }
     }
 }
+using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.CaptionStreamStart).Chunk(config.BatchSize).GetEnumerator())
+{
+    var losses = new List<(double Caption, double Labels)>();
+    while (trainer.CaptionStep < config.CaptionSteps)
+    {
+        images.MoveNext();
+        var step = trainer.TrainCaptionStep(images.Current);
+        losses.Add((step["caption/loss"], step["caption/scene_labels"]));
+        if (trainer.CaptionStep % 25 == 0 || trainer.CaptionStep == config.CaptionSteps)
+        {
+            Console.WriteLine($"caption {trainer.CaptionStep}: caption loss {losses.Average(l => l.Caption):F3} scene labels {losses.Average(l => l.Labels):F3}  cpu {CpuSeconds() - start:F0} s");
+            losses.Clear();
+        }
+    }
+}
 using var batches = (families.Length == CriticExample.Families.Length ? CriticTrainingBatches.Stream(config) : Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize)).GetEnumerator();
 var window = new List<IReadOnlyDictionary<string, double>>();
 var (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
@@ -225,7 +240,7 @@ while (trainer.Step < config.Steps)
     if (trainer.Step % 25 == 0)
     {
         string Mean(string key) => window.Select(w => w.GetValueOrDefault(key, double.NaN)).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average().ToString("F3", CultureInfo.InvariantCulture);
-        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} grounding {Mean("loss/grounding")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
+        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} grounding {Mean("loss/grounding")} scene_caption {Mean("loss/scene_caption")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
         (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
         window.Clear();
     }

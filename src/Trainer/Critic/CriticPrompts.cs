@@ -41,13 +41,16 @@ public sealed class CriticPrompts
     }
 
     /// <summary>A left-padded batch: ids (N, L) int64 and the real-token mask (N, L) bool.</summary>
-    public (Tensor Ids, Tensor Mask) Batch(IReadOnlyList<string> questions, int imageCount, Device device)
+    public (Tensor Ids, Tensor Mask) Batch(IReadOnlyList<string> questions, int imageCount, Device device) =>
+        Pad(questions.Select(q => Ids(q, imageCount)).ToArray(), device);
+
+    /// <summary>Rows of ids (e.g. a prompt from <see cref="Ids"/> followed by an answer), left-padded: ids (N, L) int64 and the real-token mask.</summary>
+    public (Tensor Ids, Tensor Mask) Pad(IReadOnlyList<long[]> rows, Device device)
     {
-        var rows = questions.Select(q => Ids(q, imageCount)).ToArray();
         var length = rows.Max(r => r.Length);
-        var ids = new long[rows.Length * length];
-        var mask = new bool[rows.Length * length];
-        for (var i = 0; i < rows.Length; i++)
+        var ids = new long[rows.Count * length];
+        var mask = new bool[rows.Count * length];
+        for (var i = 0; i < rows.Count; i++)
         {
             var pad = length - rows[i].Length;
             for (var j = 0; j < length; j++)
@@ -56,6 +59,6 @@ public sealed class CriticPrompts
                 mask[i * length + j] = j >= pad;
             }
         }
-        return (tensor(ids, [rows.Length, length], device: device), tensor(mask, [rows.Length, length], device: device));
+        return (tensor(ids, [rows.Count, length], device: device), tensor(mask, [rows.Count, length], device: device));
     }
 }

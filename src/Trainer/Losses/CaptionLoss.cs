@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 namespace NpEdit.Trainer.Losses;
 
 /// <summary>
-/// Next-token cross-entropy on the words the images show (LLaVA's captioning stage, here on the question's own
-/// object name or edit instruction): the critic learns to say what it sees before it is asked to judge it.
+/// Next-token cross-entropy on the words the images show (LLaVA's captioning stages: the question's own object name or
+/// edit instruction, or the full scene caption after an image): the critic learns to say what it sees before it is
+/// asked to judge it.
 /// </summary>
 public static class CaptionLoss
 {

@@ -128,6 +128,25 @@ public class ShapesCriticDataFacts
         Assert.Equal(0, unknown);
     }
 
+    /// <summary>
+    /// The scene caption names every object (colour and shape) of the held-out scenes in words the critic knows: the
+    /// vocabulary was built from training-side sample scenes, so an unknown word here would be trained as &lt;unk&gt;.
+    /// </summary>
+    [Fact]
+    public void SceneCaption_NamesEveryObject_InKnownWords()
+    {
+        var tokenizer = new CriticWordTokenizer(ShapesCriticVocabulary.Words);
+        var scenes = ShapesCriticData.Stream(ShapesCriticData.HeldOutStream).Take(150).SelectMany(e => new[] { e.ReferenceScene, e.CandidateScene }).OfType<NpEdit.ShapesWorld.Scenes.Scene>().ToArray();
+        foreach (var scene in scenes)
+        {
+            var caption = SceneCaption.Of(scene);
+            Assert.DoesNotContain(1L, tokenizer.Encode(caption));
+            Assert.All(scene.Objects, o => Assert.Contains($"{NpEdit.ShapesWorld.Scenes.Vocabulary.Color(o.Color)} {NpEdit.ShapesWorld.Scenes.Vocabulary.Shape(o.Shape)}", caption, StringComparison.Ordinal));
+            Assert.Equal(caption, SceneCaption.Of(scene));
+        }
+        Assert.DoesNotContain(1L, tokenizer.Encode(SceneCaption.Request));
+    }
+
     [Fact]
     public void TrainingBatches_AskOnlyPresence_DuringThePresenceSteps_ThenEveryFamily_WithoutRepeats()
     {

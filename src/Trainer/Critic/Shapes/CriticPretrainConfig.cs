@@ -45,6 +45,19 @@ public sealed record CriticPretrainConfig : OptimizationSection
     public double VisionLearningRate { get; init; } = 2e-3;
 
     /// <summary>
+    /// Steps of the captioning stage between the vision and the Yes/No stage (0 skips it): the whole critic learns to write
+    /// each image's full <see cref="SceneCaption"/> (CriticPretrainer.TrainCaptionStep), at <c>learning_rate</c> after a
+    /// warm-up over its first tenth.
+    /// </summary>
+    public int CaptionSteps { get; init; }
+
+    /// <summary>
+    /// Weight of the scene-caption loss in the Yes/No stage (the candidate's full <see cref="SceneCaption"/> written after
+    /// it, as in the captioning stage); 0 leaves it out (it costs a second decoder pass per step).
+    /// </summary>
+    public double SceneCaptionLossWeight { get; init; }
+
+    /// <summary>
     /// The first this many Yes/No steps ask presence questions only (they count towards <c>steps</c>): with the question
     /// first and the grounding loss, presence alone leaves chance with the vision tower (65 % at 450 steps) where the
     /// three families mixed did not in 1,000 (bench/RESULTS.md, critic section); 0 mixes from the start.
@@ -101,10 +114,12 @@ public sealed record CriticPretrainConfig : OptimizationSection
             throw new ArgumentException($"BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1.");
         if (PresenceSteps < 0 || PresenceSteps > Steps)
             throw new ArgumentException($"PresenceSteps ({PresenceSteps}) must be between 0 and Steps ({Steps}).");
+        if (CaptionSteps < 0)
+            throw new ArgumentException($"CaptionSteps ({CaptionSteps}) must not be negative.");
         if (VisionSteps < 0 || VisionBatchSize < 1 || VisionLearningRate <= 0)
             throw new ArgumentException($"VisionSteps ({VisionSteps}) must not be negative, VisionBatchSize ({VisionBatchSize}) must be at least 1 and VisionLearningRate ({VisionLearningRate}) positive.");
-        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0 || SubjectAnswerLossWeight < 0 || GroundingLossWeight < 0)
-            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}), SceneLabelLossWeight ({SceneLabelLossWeight}) KindLossWeight ({KindLossWeight}), ChangeLossWeight ({ChangeLossWeight}) SubjectAnswerLossWeight ({SubjectAnswerLossWeight}) and GroundingLossWeight ({GroundingLossWeight}) must not be negative.");
+        if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0 || SubjectAnswerLossWeight < 0 || GroundingLossWeight < 0 || SceneCaptionLossWeight < 0)
+            throw new ArgumentException($"CaptionLossWeight ({CaptionLossWeight}), SceneLabelLossWeight ({SceneLabelLossWeight}) KindLossWeight ({KindLossWeight}), ChangeLossWeight ({ChangeLossWeight}) SubjectAnswerLossWeight ({SubjectAnswerLossWeight}), GroundingLossWeight ({GroundingLossWeight}) and SceneCaptionLossWeight ({SceneCaptionLossWeight}) must not be negative.");
         return this;
     }
 }

@@ -19,6 +19,9 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
     /// <summary>Where the vision stage's examples start in the training stream (far past what the Yes/No stage reads).</summary>
     public const long VisionStreamStart = 1_000_000;
 
+    /// <summary>Where the captioning stage's examples start in the training stream (past the vision stage's).</summary>
+    public const long CaptionStreamStart = 2_000_000;
+
     readonly RunStore runs = new(dataSource);
     readonly MetricStore metrics = new(dataSource);
 
@@ -52,6 +55,22 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
                     var step = trainer.TrainVisionStep(images.Current);
                     pending.AddRange(step.Select(kv => new MetricPoint(run.Id, kv.Key, trainer.VisionStep, kv.Value, DateTime.UtcNow)));
                     if (trainer.VisionStep % LogEvery == 0 || trainer.VisionStep == config.VisionSteps)
+                    {
+                        await metrics.LogAsync(pending, ct);
+                        pending.Clear();
+                    }
+                }
+            }
+            // Captioning stage: its own examples and step count, as the vision stage.
+            using (var images = ShapesCriticData.Stream(ShapesCriticData.TrainStream, CaptionStreamStart).Chunk(config.BatchSize).GetEnumerator())
+            {
+                while (trainer.CaptionStep < config.CaptionSteps)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    images.MoveNext();
+                    var step = trainer.TrainCaptionStep(images.Current);
+                    pending.AddRange(step.Select(kv => new MetricPoint(run.Id, kv.Key, trainer.CaptionStep, kv.Value, DateTime.UtcNow)));
+                    if (trainer.CaptionStep % LogEvery == 0 || trainer.CaptionStep == config.CaptionSteps)
                     {
                         await metrics.LogAsync(pending, ct);
                         pending.Clear();

@@ -12,7 +12,8 @@ namespace NpEdit.Trainer.Critic.Shapes;
 /// with (Eq. 4): −log σ(ℓ_correct − ℓ_opposite) over the "Yes"/"No" logits at the answer position, both
 /// images' towers trained. The library entry point; the CLI adds the run row and metrics.
 /// Optional help from ShapesWorld's ground truth, in read-out heads that are not saved with the critic: a vision
-/// stage first (<see cref="TrainVisionStep"/>), then caption, scene-label, candidate-kind, patch-change and grounding losses
+/// stage first (<see cref="TrainVisionStep"/>), a captioning stage (<see cref="TrainCaptionStep"/>), then caption, scene-caption,
+/// scene-label, candidate-kind, patch-change and grounding losses
 /// beside the Yes/No loss (bench/RESULTS.md says why the Yes/No bit alone does not get off chance).
 /// </summary>
 public sealed class CriticPretrainer : IDisposable
@@ -29,6 +30,7 @@ public sealed class CriticPretrainer : IDisposable
     readonly Device device;
     readonly AdamW optimizer;
     readonly AdamW visionOptimizer;
+    readonly AdamW captionOptimizer;
     readonly Parameter[] visionParameters;
     readonly optim.lr_scheduler.LRScheduler scheduler;
     readonly Parameter[] parameters;
@@ -60,6 +62,7 @@ public sealed class CriticPretrainer : IDisposable
         // The vision stage trains what produces and reads image tokens: tower, projector, scene-label heads.
         visionParameters = [.. model.named_parameters().Where(p => p.name.StartsWith("vision_tower.", StringComparison.Ordinal) || p.name.StartsWith("multi_modal_projector.", StringComparison.Ordinal)).Select(p => p.parameter), .. sceneHeads.parameters()];
         visionOptimizer = optim.AdamW(visionParameters, lr: config.VisionLearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
+        captionOptimizer = optim.AdamW(parameters, lr: config.LearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
         var (warmup, total) = (Math.Max(1, config.WarmupSteps), Math.Max(1, config.Steps));
         var floor = config.FinalLearningRateFraction;
         scheduler = optim.lr_scheduler.LambdaLR(optimizer, step => step < warmup
@@ -87,6 +90,9 @@ public sealed class CriticPretrainer : IDisposable
     /// <summary>Vision-stage steps taken.</summary>
     public long VisionStep { get; private set; }
 
+    /// <summary>Captioning-stage steps taken.</summary>
+    public long CaptionStep { get; private set; }
+
     /// <summary>
     /// One step of the vision stage (as SigLIP is pretrained before the LLM sees it): the image tokens of every
     /// image in <paramref name="batch"/> whose scene is known predict its <see cref="SceneLabels"/>; only the
@@ -97,11 +103,7 @@ public sealed class CriticPretrainer : IDisposable
         using var gc = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         model.train();
-        var images = batch.Where(e => e.Reference is not null).Select(e => (Image: e.Reference!, Scene: e.ReferenceScene, Kind: CandidateKind.Correct))
-            .Concat(batch.Select(e => (Image: e.Candidate, Scene: e.CandidateScene, e.Kind)))
-            .Where(i => i.Scene is not null).ToArray();
-        if (images.Length == 0)
-            throw new ArgumentException("The vision stage needs examples whose scenes are known (ShapesCriticData examples).");
+        var images = KnownImages(batch, "vision");
         var tokens = model.ImageTokens(CriticImageProcessor.Prepare(Images(images.Select(i => i.Image)), criticConfig.Model));
         var (loss, _) = SceneLabelTerm(tokens[.., ..^1], [.. images.Select(i => (i.Scene, i.Kind))])!.Value;
         visionOptimizer.zero_grad();
@@ -117,11 +119,54 @@ public sealed class CriticPretrainer : IDisposable
         return new Dictionary<string, double> { ["vision/loss"] = loss.item<float>(), ["vision/grad_norm"] = gradNorm };
     }
 
+    /// <summary>
+    /// One step of the captioning stage (LLaVA's stages 1–2, here before the Yes/No stage): after each image of
+    /// <paramref name="batch"/> whose scene is known, the decoder writes its full <see cref="SceneCaption"/> word by word
+    /// (next-token loss on every caption word), beside the scene-label loss; the whole critic learns. Dense targets that
+    /// bind words to image content, where a Yes/No question gives one bit. Returns caption/loss, caption/scene_labels,
+    /// caption/grad_norm.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> TrainCaptionStep(IReadOnlyList<CriticExample> batch)
+    {
+        using var gc = TorchGcGuard.Enter();
+        using var scope = NewDisposeScope();
+        model.train();
+        var images = KnownImages(batch, "captioning");
+        var tokens = model.ImageTokens(CriticImageProcessor.Prepare(Images(images.Select(i => i.Image)), criticConfig.Model));
+        var (caption, _) = SceneCaptionTerm(tokens, [.. images.Select(i => i.Scene)])!.Value;
+        var (labels, _) = SceneLabelTerm(tokens[.., ..^1], [.. images.Select(i => (i.Scene, i.Kind))])!.Value;
+        var loss = caption + config.SceneLabelLossWeight * labels;
+        captionOptimizer.zero_grad();
+        loss.backward();
+        var gradNorm = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm());
+        // Linear warm-up over the first tenth, then constant, as the vision stage.
+        var warmup = Math.Max(1, config.CaptionSteps / 10);
+        foreach (var group in captionOptimizer.ParamGroups)
+            group.LearningRate = config.LearningRate * Math.Min(1.0, (CaptionStep + 1.0) / warmup);
+        if (double.IsFinite(gradNorm))
+            captionOptimizer.step();
+        CaptionStep++;
+        return new Dictionary<string, double>
+        {
+            ["caption/loss"] = caption.item<float>(), ["caption/scene_labels"] = labels.item<float>(), ["caption/grad_norm"] = gradNorm,
+        };
+    }
+
+    /// <summary>The reference and candidate images of <paramref name="batch"/> whose scenes are known, with the candidate kind (its degradation).</summary>
+    static (byte[] Image, NpEdit.ShapesWorld.Scenes.Scene? Scene, CandidateKind Kind)[] KnownImages(IReadOnlyList<CriticExample> batch, string stage)
+    {
+        var images = batch.Where(e => e.Reference is not null).Select(e => (Image: e.Reference!, Scene: e.ReferenceScene, Kind: CandidateKind.Correct))
+            .Concat(batch.Select(e => (Image: e.Candidate, Scene: e.CandidateScene, e.Kind)))
+            .Where(i => i.Scene is not null).ToArray();
+        return images.Length > 0 ? images
+            : throw new ArgumentException($"The {stage} stage needs examples whose scenes are known (ShapesCriticData examples).");
+    }
+
 
     /// <summary>
     /// One AdamW step on <paramref name="batch"/>: the Yes/No loss (Eq. 4) plus the weighted caption, scene-label
-    /// candidate-kind, patch-change, subject-answer and grounding losses (absent where left out); returns loss, loss/yes_no, loss/caption,
-    /// loss/scene_labels, loss/kind, loss/change, loss/subject_answer, loss/grounding, accuracy,
+    /// candidate-kind, patch-change, subject-answer, grounding and scene-caption losses (absent where left out); returns loss,
+    /// loss/yes_no, loss/caption, loss/scene_caption, loss/scene_labels, loss/kind, loss/change, loss/subject_answer, loss/grounding, accuracy,
     /// grad_norm, lr, skipped.
     /// </summary>
     public IReadOnlyDictionary<string, double> TrainStep(IReadOnlyList<CriticExample> batch)
@@ -129,7 +174,7 @@ public sealed class CriticPretrainer : IDisposable
         using var gc = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         model.train();
-        var (margin, answers, caption, sceneLabels, kind, change, subject, grounding) = Forward(batch, withAuxiliary: true);   // ℓ_Yes − ℓ_No, ±1
+        var (margin, answers, caption, sceneLabels, kind, change, subject, grounding, sceneCaption) = Forward(batch, withAuxiliary: true);   // ℓ_Yes − ℓ_No, ±1
         var yesNo = VlmLoss.BinaryYesNo(margin * answers, zeros_like(margin), logitScale: 1.0, "critic").Loss;
         var loss = yesNo;
         if (subject is not null)
@@ -144,6 +189,8 @@ public sealed class CriticPretrainer : IDisposable
             loss = loss + config.ChangeLossWeight * change;
         if (grounding is not null)
             loss = loss + config.GroundingLossWeight * grounding;
+        if (sceneCaption is not null)
+            loss = loss + config.SceneCaptionLossWeight * sceneCaption;
         optimizer.zero_grad();
         loss.backward();
         var gradNorm = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm());
@@ -165,7 +212,7 @@ public sealed class CriticPretrainer : IDisposable
             ["skipped"] = skipped ? 1 : 0,
         };
         foreach (var (key, term) in new[] { ("loss/caption", caption), ("loss/scene_labels", sceneLabels), ("loss/kind", kind),
-                     ("loss/change", change), ("loss/subject_answer", subject), ("loss/grounding", grounding) })
+                     ("loss/change", change), ("loss/subject_answer", subject), ("loss/grounding", grounding), ("loss/scene_caption", sceneCaption) })
         {
             if (term is not null)
                 values[key] = term.item<float>();
@@ -184,7 +231,7 @@ public sealed class CriticPretrainer : IDisposable
             using var gc = TorchGcGuard.Enter();
             using var scope = NewDisposeScope();
             var part = examples.Skip(i).Take(chunk).ToArray();
-            var (margin, answers, _, _, _, _, _, _) = Forward(part, withAuxiliary: false);
+            var (margin, answers, _, _, _, _, _, _, _) = Forward(part, withAuxiliary: false);
             var right = (margin * answers > 0).cpu().data<bool>().ToArray();
             correct.AddRange(part.Zip(right));
         }
@@ -200,10 +247,11 @@ public sealed class CriticPretrainer : IDisposable
     /// ℓ_Yes − ℓ_No per example in batch order (single-image and two-image questions in separate passes), the answers as ±1,
     /// and, when asked, the auxiliary losses (each null when the batch has nothing for it): caption over
     /// <see cref="CriticExample.GroundedText"/>, scene labels over every image whose scene is known, candidate kind at
-    /// the answer position, patch change over the two-image rows.
+    /// the answer position, patch change over the two-image rows, the scene caption of every candidate.
     /// </summary>
-    (Tensor Margin, Tensor Answers, Tensor? Caption, Tensor? SceneLabels, Tensor? Kind, Tensor? Change, Tensor? Subject, Tensor? Grounding) Forward(IReadOnlyList<CriticExample> batch, bool withAuxiliary)
+    (Tensor Margin, Tensor Answers, Tensor? Caption, Tensor? SceneLabels, Tensor? Kind, Tensor? Change, Tensor? Subject, Tensor? Grounding, Tensor? SceneCaption) Forward(IReadOnlyList<CriticExample> batch, bool withAuxiliary)
     {
+        var sceneCaptions = new List<(Tensor Loss, int Count)>();
         var groundings = new List<(Tensor Loss, int Count)>();
         var subjects = new List<(Tensor Loss, int Count)>();
         var changes = new List<(Tensor Loss, int Count)>();
@@ -247,6 +295,8 @@ public sealed class CriticPretrainer : IDisposable
                 subjects.Add(subjectTerm);
             if (GroundingTerm(rows, questions, hidden) is { } groundingTerm)
                 groundings.Add(groundingTerm);
+            if (config.SceneCaptionLossWeight > 0 && SceneCaptionTerm(group.Key ? tokens : tokens[rows.Length..], [.. rows.Select(r => r.CandidateScene)]) is { } sceneCaptionTerm)
+                sceneCaptions.Add(sceneCaptionTerm);
         }
         // The groups put single-image rows first; put margins and answers back in batch order.
         var grouped = batch.Select((e, i) => (e, i)).GroupBy(p => p.e.Reference is null).SelectMany(g => g.Select(p => p.i)).ToArray();
@@ -255,7 +305,7 @@ public sealed class CriticPretrainer : IDisposable
             backToBatch[grouped[position]] = position;
         var order = tensor(backToBatch, device: device);
         return (cat(margins).index_select(0, order), tensor(answers.ToArray(), device: device).index_select(0, order), Weighted(captions), Weighted(labels),
-            kinds.Count == 0 ? null : kinds.Aggregate((a, b) => a + b), Weighted(changes), Weighted(subjects), Weighted(groundings));
+            kinds.Count == 0 ? null : kinds.Aggregate((a, b) => a + b), Weighted(changes), Weighted(subjects), Weighted(groundings), Weighted(sceneCaptions));
     }
 
     /// <summary>
@@ -289,6 +339,36 @@ public sealed class CriticPretrainer : IDisposable
         var logits = model.Head(hidden.index([TensorIndex.Tensor(tensor(rowIndex.ToArray(), device: device)), TensorIndex.Tensor(tensor(position.ToArray(), device: device))]));
         var margin = logits[.., criticConfig.YesTokenId] - logits[.., criticConfig.NoTokenId];
         return (VlmLoss.BinaryYesNo(margin * tensor(answer.ToArray(), device: device), zeros_like(margin), logitScale: 1.0, "subject").Loss, rowIndex.Count);
+    }
+
+    /// <summary>
+    /// The scene-caption loss: each image whose scene is known, alone after the captioning request (the chat template's
+    /// user turn), followed by its <see cref="SceneCaption"/> as the assistant's answer; next-token loss on every caption
+    /// word. <paramref name="imageTokens"/> are the images' positions from the tower, one image per row.
+    /// </summary>
+    (Tensor Loss, int Count)? SceneCaptionTerm(Tensor imageTokens, NpEdit.ShapesWorld.Scenes.Scene?[] scenes)
+    {
+        var known = Enumerable.Range(0, scenes.Length).Where(i => scenes[i] is not null).ToArray();
+        if (known.Length == 0)
+            return null;
+        var prompt = prompts.Ids(SceneCaption.Request, 1);
+        var rows = known.Select(i => (long[])[.. prompt, .. tokenizer.Encode(SceneCaption.Of(scenes[i]!))]).ToArray();
+        var (ids, mask) = prompts.Pad(rows, device);
+        var hidden = model.call(ids, mask, imageTokens.index_select(0, tensor(known.Select(i => (long)i).ToArray(), device: device)));
+        var length = (int)ids.shape[1];
+        var (rowIndex, position, target) = (new List<long>(), new List<long>(), new List<long>());
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var pad = length - rows[r].Length;                                                    // rows are left-padded
+            for (var j = prompt.Length; j < rows[r].Length; j++)
+            {
+                rowIndex.Add(r);
+                position.Add(pad + j - 1);
+                target.Add(rows[r][j]);
+            }
+        }
+        var predicted = model.Head(hidden.index([TensorIndex.Tensor(tensor(rowIndex.ToArray(), device: device)), TensorIndex.Tensor(tensor(position.ToArray(), device: device))]));
+        return (CaptionLoss.Compute(predicted, tensor(target.ToArray(), device: device)), known.Length);
     }
 
     /// <summary>For each caption token of each row with grounded text: the row, the position that predicts it, the token.</summary>
@@ -431,6 +511,7 @@ public sealed class CriticPretrainer : IDisposable
     {
         optimizer.Dispose();
         visionOptimizer.Dispose();
+        captionOptimizer.Dispose();
         sceneHeads.Dispose();
         kindHead.Dispose();
         changeHead.Dispose();

@@ -1,4 +1,5 @@
 using NpEdit.Core.Prompts;
+using NpEdit.ShapesWorld.Captions;
 using NpEdit.ShapesWorld.Edits;
 using NpEdit.ShapesWorld.Scenes;
 
@@ -6,7 +7,8 @@ namespace NpEdit.Trainer.Critic.Shapes;
 
 /// <summary>
 /// The words of the ShapesWorld critic: the App. E question templates, the chat roles, ShapesWorld's object
-/// names, and every word of the instructions of a fixed sample of edits of every type.
+/// names, every word of the instructions of a fixed sample of edits of every type, and every word of the scene captions
+/// of that sample (<see cref="SceneCaption"/>) with the captioning request.
 /// </summary>
 public static class ShapesCriticVocabulary
 {
@@ -31,7 +33,11 @@ public static class ShapesCriticVocabulary
             var scene = SceneSampler.Sample(seed);
             foreach (var type in Enum.GetValues<EditType>())
                 text.AddRange(EditPrograms.Create(scene, seed, type, (ulong)i).Instructions);
+            text.AddRange(Captioner.Describe(scene, (ulong)i).All);
         }
+        text.Add(SceneCaption.Request);
+        // Signs show any letter or digit; a sample of 300 scenes does not show them all.
+        text.AddRange("abcdefghijklmnopqrstuvwxyz0123456789".Select(c => c.ToString()));
         return new CriticWordTokenizer(text).Words.ToArray();
     }
 }
