@@ -217,15 +217,15 @@ using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.Visio
 }
 using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.CaptionStreamStart).Chunk(config.BatchSize).GetEnumerator())
 {
-    var losses = new List<(double Caption, double Labels)>();
+    var losses = new List<(double Caption, double ObjectWords, double Labels)>();
     while (trainer.CaptionStep < config.CaptionSteps)
     {
         images.MoveNext();
         var step = trainer.TrainCaptionStep(images.Current);
-        losses.Add((step["caption/loss"], step["caption/scene_labels"]));
+        losses.Add((step["caption/loss"], step["caption/object_words"], step["caption/scene_labels"]));
         if (trainer.CaptionStep % 25 == 0 || trainer.CaptionStep == config.CaptionSteps)
         {
-            Console.WriteLine($"caption {trainer.CaptionStep}: caption loss {losses.Average(l => l.Caption):F3} scene labels {losses.Average(l => l.Labels):F3}  cpu {CpuSeconds() - start:F0} s");
+            Console.WriteLine($"caption {trainer.CaptionStep}: caption loss {losses.Average(l => l.Caption):F3} (colour and shape words {losses.Average(l => l.ObjectWords):F3}) scene labels {losses.Average(l => l.Labels):F3}  cpu {CpuSeconds() - start:F0} s");
             losses.Clear();
         }
     }

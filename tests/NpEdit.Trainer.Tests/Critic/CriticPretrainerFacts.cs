@@ -118,7 +118,7 @@ public class CriticPretrainerFacts
 
         var (before, after) = (Mean(steps.Take(4), "caption/loss"), Mean(steps.TakeLast(4), "caption/loss"));
         Assert.True(after < 0.6 * before, $"caption loss {before:F2} → {after:F2}");
-        Assert.All(steps, s => Assert.True(double.IsFinite(s["caption/scene_labels"]) && double.IsFinite(s["caption/grad_norm"])));
+        Assert.All(steps, s => Assert.True(double.IsFinite(s["caption/scene_labels"]) && double.IsFinite(s["caption/grad_norm"]) && s["caption/object_words"] > 0));
         Assert.Equal(config.CaptionSteps, trainer.CaptionStep);
         Assert.Equal(0, trainer.Step);
     }

@@ -129,8 +129,9 @@ public class ShapesCriticDataFacts
     }
 
     /// <summary>
-    /// The scene caption names every object (colour and shape) of the held-out scenes in words the critic knows: the
-    /// vocabulary was built from training-side sample scenes, so an unknown word here would be trained as &lt;unk&gt;.
+    /// The scene caption names every object (colour and shape) of the held-out scenes after its cell, in reading order, in
+    /// words the critic knows: the vocabulary was built from training-side sample scenes, so an unknown word here would be
+    /// trained as &lt;unk&gt;.
     /// </summary>
     [Fact]
     public void SceneCaption_NamesEveryObject_InKnownWords()
@@ -141,7 +142,12 @@ public class ShapesCriticDataFacts
         {
             var caption = SceneCaption.Of(scene);
             Assert.DoesNotContain(1L, tokenizer.Encode(caption));
-            Assert.All(scene.Objects, o => Assert.Contains($"{NpEdit.ShapesWorld.Scenes.Vocabulary.Color(o.Color)} {NpEdit.ShapesWorld.Scenes.Vocabulary.Shape(o.Shape)}", caption, StringComparison.Ordinal));
+            // Every part ends with ". ": a cell is matched from the start of its part ("center" is also in "top center").
+            var mentions = scene.Objects.OrderBy(o => o.Cell).Select(o => (". " + caption).IndexOf(
+                $". {NpEdit.ShapesWorld.Scenes.Vocabulary.CellName(o.Cell)}: ", StringComparison.Ordinal)).ToArray();
+            Assert.All(mentions, m => Assert.True(m >= 0, caption));
+            Assert.Equal(mentions.Order(), mentions);
+            Assert.All(scene.Objects, o => Assert.Contains($". {NpEdit.ShapesWorld.Scenes.Vocabulary.CellName(o.Cell)}: {NpEdit.ShapesWorld.Captions.Captioner.Article(NpEdit.ShapesWorld.Captions.Captioner.ObjectPhrase(o, withSize: true))}.", ". " + caption, StringComparison.Ordinal));
             Assert.Equal(caption, SceneCaption.Of(scene));
         }
         Assert.DoesNotContain(1L, tokenizer.Encode(SceneCaption.Request));

@@ -34,6 +34,7 @@ public sealed class CriticPretrainer : IDisposable
     readonly Parameter[] visionParameters;
     readonly optim.lr_scheduler.LRScheduler scheduler;
     readonly Parameter[] parameters;
+    readonly HashSet<long> objectWordIds;
 
     /// <param name="config">Training settings.</param>
     /// <param name="critic">The critic to build (e.g. <see cref="CriticPresets.ShapesMini"/>).</param>
@@ -57,6 +58,8 @@ public sealed class CriticPretrainer : IDisposable
         groundingHead.to(this.device);
         tokenizer = CriticCheckpoint.CreateTokenizer(critic, ".");
         prompts = new CriticPrompts(tokenizer, critic.Template, critic.Model);
+        objectWordIds = [.. Enum.GetValues<NpEdit.ShapesWorld.Scenes.NamedColor>().Select(NpEdit.ShapesWorld.Scenes.Vocabulary.Color)
+            .Concat(Enum.GetValues<NpEdit.ShapesWorld.Scenes.ShapeKind>().Select(NpEdit.ShapesWorld.Scenes.Vocabulary.Shape)).SelectMany(tokenizer.Encode)];
         parameters = [.. model.parameters(), .. sceneHeads.parameters(), .. kindHead.parameters(), .. changeHead.parameters(), .. groundingHead.parameters()];
         optimizer = optim.AdamW(parameters, lr: config.LearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
         // The vision stage trains what produces and reads image tokens: tower, projector, scene-label heads.
@@ -123,8 +126,8 @@ public sealed class CriticPretrainer : IDisposable
     /// One step of the captioning stage (LLaVA's stages 1–2, here before the Yes/No stage): after each image of
     /// <paramref name="batch"/> whose scene is known, the decoder writes its full <see cref="SceneCaption"/> word by word
     /// (next-token loss on every caption word), beside the scene-label loss; the whole critic learns. Dense targets that
-    /// bind words to image content, where a Yes/No question gives one bit. Returns caption/loss, caption/scene_labels,
-    /// caption/grad_norm.
+    /// bind words to image content, where a Yes/No question gives one bit. Returns caption/loss, caption/object_words (the
+    /// loss on the colour and shape words alone: ln 12 ≈ 2.5 until the decoder reads objects), caption/scene_labels, caption/grad_norm.
     /// </summary>
     public IReadOnlyDictionary<string, double> TrainCaptionStep(IReadOnlyList<CriticExample> batch)
     {
@@ -133,7 +136,7 @@ public sealed class CriticPretrainer : IDisposable
         model.train();
         var images = KnownImages(batch, "captioning");
         var tokens = model.ImageTokens(CriticImageProcessor.Prepare(Images(images.Select(i => i.Image)), criticConfig.Model));
-        var (caption, _) = SceneCaptionTerm(tokens, [.. images.Select(i => i.Scene)])!.Value;
+        var (caption, _, objectWords) = SceneCaptionTerm(tokens, [.. images.Select(i => i.Scene)])!.Value;
         var (labels, _) = SceneLabelTerm(tokens[.., ..^1], [.. images.Select(i => (i.Scene, i.Kind))])!.Value;
         var loss = caption + config.SceneLabelLossWeight * labels;
         captionOptimizer.zero_grad();
@@ -148,7 +151,8 @@ public sealed class CriticPretrainer : IDisposable
         CaptionStep++;
         return new Dictionary<string, double>
         {
-            ["caption/loss"] = caption.item<float>(), ["caption/scene_labels"] = labels.item<float>(), ["caption/grad_norm"] = gradNorm,
+            ["caption/loss"] = caption.item<float>(), ["caption/object_words"] = objectWords, ["caption/scene_labels"] = labels.item<float>(),
+            ["caption/grad_norm"] = gradNorm,
         };
     }
 
@@ -296,7 +300,7 @@ public sealed class CriticPretrainer : IDisposable
             if (GroundingTerm(rows, questions, hidden) is { } groundingTerm)
                 groundings.Add(groundingTerm);
             if (config.SceneCaptionLossWeight > 0 && SceneCaptionTerm(group.Key ? tokens : tokens[rows.Length..], [.. rows.Select(r => r.CandidateScene)]) is { } sceneCaptionTerm)
-                sceneCaptions.Add(sceneCaptionTerm);
+                sceneCaptions.Add((sceneCaptionTerm.Loss, sceneCaptionTerm.Count));
         }
         // The groups put single-image rows first; put margins and answers back in batch order.
         var grouped = batch.Select((e, i) => (e, i)).GroupBy(p => p.e.Reference is null).SelectMany(g => g.Select(p => p.i)).ToArray();
@@ -344,9 +348,10 @@ public sealed class CriticPretrainer : IDisposable
     /// <summary>
     /// The scene-caption loss: each image whose scene is known, alone after the captioning request (the chat template's
     /// user turn), followed by its <see cref="SceneCaption"/> as the assistant's answer; next-token loss on every caption
-    /// word. <paramref name="imageTokens"/> are the images' positions from the tower, one image per row.
+    /// word. <paramref name="imageTokens"/> are the images' positions from the tower, one image per row. Also the loss on
+    /// the colour and shape words alone (a diagnostic: it says whether the decoder reads the objects, not the template).
     /// </summary>
-    (Tensor Loss, int Count)? SceneCaptionTerm(Tensor imageTokens, NpEdit.ShapesWorld.Scenes.Scene?[] scenes)
+    (Tensor Loss, int Count, double ObjectWords)? SceneCaptionTerm(Tensor imageTokens, NpEdit.ShapesWorld.Scenes.Scene?[] scenes)
     {
         var known = Enumerable.Range(0, scenes.Length).Where(i => scenes[i] is not null).ToArray();
         if (known.Length == 0)
@@ -368,7 +373,10 @@ public sealed class CriticPretrainer : IDisposable
             }
         }
         var predicted = model.Head(hidden.index([TensorIndex.Tensor(tensor(rowIndex.ToArray(), device: device)), TensorIndex.Tensor(tensor(position.ToArray(), device: device))]));
-        return (CaptionLoss.Compute(predicted, tensor(target.ToArray(), device: device)), known.Length);
+        var targets = tensor(target.ToArray(), device: device);
+        var objectWords = tensor(target.Select(objectWordIds.Contains).ToArray(), device: device);
+        var objectWordLoss = CaptionLoss.Compute(predicted.detach()[objectWords], targets[objectWords]).item<float>();
+        return (CaptionLoss.Compute(predicted, targets), known.Length, objectWordLoss);
     }
 
     /// <summary>For each caption token of each row with grounded text: the row, the position that predicts it, the token.</summary>

@@ -34,6 +34,7 @@ public static class ShapesCriticVocabulary
             foreach (var type in Enum.GetValues<EditType>())
                 text.AddRange(EditPrograms.Create(scene, seed, type, (ulong)i).Instructions);
             text.AddRange(Captioner.Describe(scene, (ulong)i).All);
+            text.Add(SceneCaption.Of(scene));
         }
         text.Add(SceneCaption.Request);
         // Signs show any letter or digit; a sample of 300 scenes does not show them all.
