@@ -42,7 +42,7 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         var checkpoint = Path.Combine(_folder.FullName, "critic.safetensors");
         var pretrain = await NpeditProcess.RunAsync(Env, "pretrain", "critic", "--out", checkpoint, "--device", "cpu",
             "--set", "steps=2", "--set", "batch_size=3", "--set", "held_out_per_family=2", "--set", "eval_every=2",
-            "--set", "vision_steps=2", "--set", "vision_batch_size=3");
+            "--set", "vision_steps=2", "--set", "vision_batch_size=3", "--set", "caption_steps=2");
 
         Assert.True(pretrain.ExitCode == 0, pretrain.Output);
         Assert.All(CriticExample.Families, f => Assert.Contains(f, pretrain.Output));
@@ -90,7 +90,7 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
     public async Task PretrainRun_RecordsHeldOutAccuracyPerFamily_AsRunMetrics()
     {
         TorchRuntime.Initialize(DeviceSpec.Cpu, threads: 1);
-        var resolved = ConfigLoader.Load<CriticPretrainConfig>(null, ["steps=2", "batch_size=3", "held_out_per_family=2", "eval_every=1", "vision_steps=2", "vision_batch_size=3"]);
+        var resolved = ConfigLoader.Load<CriticPretrainConfig>(null, ["steps=2", "batch_size=3", "held_out_per_family=2", "eval_every=1", "vision_steps=2", "vision_batch_size=3", "caption_steps=2"]);
         var path = Path.Combine(_folder.FullName, "run.safetensors");
 
         var outcome = await new CriticPretrainRun(_database.DataSource).RunAsync(resolved, path, CPU);
@@ -102,6 +102,7 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         Assert.All(CriticExample.Families, f => Assert.Equal((2L, outcome.Accuracy(f)), latest[$"heldout/accuracy/{f}"]));
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "loss")).Count);
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "vision/loss")).Count);
+        Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "caption/loss")).Count);
         // The presets ask images first, where the grounding loss does not apply: no row for it, and no NaN anywhere.
         Assert.DoesNotContain("loss/grounding", latest.Keys);
         Assert.All(latest, kv => Assert.True(double.IsFinite(kv.Value.Value), $"{kv.Key} = {kv.Value.Value}"));

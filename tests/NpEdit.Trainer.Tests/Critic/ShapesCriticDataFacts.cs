@@ -153,6 +153,22 @@ public class ShapesCriticDataFacts
         Assert.DoesNotContain(1L, tokenizer.Encode(SceneCaption.Request));
     }
 
+    /// <summary>Name first: each object's phrase, then the cell it is in, in the same reading order; an unknown order is refused by name.</summary>
+    [Fact]
+    public void SceneCaption_NameFirst_PutsEachCellAfterItsObject()
+    {
+        var scene = Examples.Select(e => e.CandidateScene).OfType<NpEdit.ShapesWorld.Scenes.Scene>().First(s => s.Objects.Count >= 3);
+        var caption = SceneCaption.Of(scene, SceneCaption.NameFirst);
+
+        var entries = scene.Objects.OrderBy(o => o.Cell).Select(o =>
+            $"{NpEdit.ShapesWorld.Captions.Captioner.Article(NpEdit.ShapesWorld.Captions.Captioner.ObjectPhrase(o, withSize: true))}: {NpEdit.ShapesWorld.Scenes.Vocabulary.CellName(o.Cell)}.").ToArray();
+        Assert.StartsWith(entries[0], caption, StringComparison.Ordinal);
+        Assert.Equal(entries.Select(e => caption.IndexOf(e, StringComparison.Ordinal)).Order(), entries.Select(e => caption.IndexOf(e, StringComparison.Ordinal)));
+        Assert.DoesNotContain(1L, new CriticWordTokenizer(ShapesCriticVocabulary.Words).Encode(caption));
+        Assert.Contains("caption_order", Assert.Throws<ArgumentException>(() => SceneCaption.Of(scene, "sideways")).Message);
+        Assert.Contains("caption_order", Assert.Throws<ArgumentException>(() => new CriticPretrainConfig { CaptionOrder = "sideways" }.Validate()).Message);
+    }
+
     [Fact]
     public void TrainingBatches_AskOnlyPresence_DuringThePresenceSteps_ThenEveryFamily_WithoutRepeats()
     {

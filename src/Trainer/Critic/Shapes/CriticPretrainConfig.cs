@@ -52,6 +52,12 @@ public sealed record CriticPretrainConfig : OptimizationSection
     public int CaptionSteps { get; init; }
 
     /// <summary>
+    /// How the scene caption lists objects (<see cref="SceneCaption.Orders"/>): each cell then the object there
+    /// (<c>cell_first</c>), or each object then its cell (<c>name_first</c>).
+    /// </summary>
+    public string CaptionOrder { get; init; } = SceneCaption.CellFirst;
+
+    /// <summary>
     /// Weight of the scene-caption loss in the Yes/No stage (the candidate's full <see cref="SceneCaption"/> written after
     /// it, as in the captioning stage); 0 leaves it out (it costs a second decoder pass per step).
     /// </summary>
@@ -116,6 +122,8 @@ public sealed record CriticPretrainConfig : OptimizationSection
             throw new ArgumentException($"PresenceSteps ({PresenceSteps}) must be between 0 and Steps ({Steps}).");
         if (CaptionSteps < 0)
             throw new ArgumentException($"CaptionSteps ({CaptionSteps}) must not be negative.");
+        if (!SceneCaption.Orders.Contains(CaptionOrder))
+            throw new ArgumentException($"caption_order '{CaptionOrder}' is not one of {string.Join(", ", SceneCaption.Orders)}.");
         if (VisionSteps < 0 || VisionBatchSize < 1 || VisionLearningRate <= 0)
             throw new ArgumentException($"VisionSteps ({VisionSteps}) must not be negative, VisionBatchSize ({VisionBatchSize}) must be at least 1 and VisionLearningRate ({VisionLearningRate}) positive.");
         if (CaptionLossWeight < 0 || SceneLabelLossWeight < 0 || KindLossWeight < 0 || ChangeLossWeight < 0 || SubjectAnswerLossWeight < 0 || GroundingLossWeight < 0 || SceneCaptionLossWeight < 0)

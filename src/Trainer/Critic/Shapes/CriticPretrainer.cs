@@ -357,7 +357,7 @@ public sealed class CriticPretrainer : IDisposable
         if (known.Length == 0)
             return null;
         var prompt = prompts.Ids(SceneCaption.Request, 1);
-        var rows = known.Select(i => (long[])[.. prompt, .. tokenizer.Encode(SceneCaption.Of(scenes[i]!))]).ToArray();
+        var rows = known.Select(i => (long[])[.. prompt, .. tokenizer.Encode(SceneCaption.Of(scenes[i]!, config.CaptionOrder))]).ToArray();
         var (ids, mask) = prompts.Pad(rows, device);
         var hidden = model.call(ids, mask, imageTokens.index_select(0, tensor(known.Select(i => (long)i).ToArray(), device: device)));
         var length = (int)ids.shape[1];
