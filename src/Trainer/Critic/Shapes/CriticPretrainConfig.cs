@@ -47,7 +47,9 @@ public sealed record CriticPretrainConfig : OptimizationSection
     /// <summary>
     /// Steps of the captioning stage between the vision and the Yes/No stage (0 skips it): the whole critic learns to write
     /// each image's full <see cref="SceneCaption"/> (CriticPretrainer.TrainCaptionStep), at <c>learning_rate</c> after a
-    /// warm-up over its first tenth.
+    /// warm-up over its first tenth. 400 steps (≈ 100 CPU-s) bring the Yes/No stage to at step 1,200 what it reached at
+    /// step 2,400 without them, but not further by step 2,400, so the default leaves the stage out (bench/RESULTS.md,
+    /// critic section).
     /// </summary>
     public int CaptionSteps { get; init; }
 
