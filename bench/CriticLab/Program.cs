@@ -7,6 +7,7 @@
 //            --families presence,edit (train and evaluate only these), --eval-every N, --heldout N (per family),
 //            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe),
 //            (--set prompt_layout=question_first: the prompt layout, CriticPromptLayout)
+//            (--set caption_steps=400 [--set caption_order=name_first]: the captioning stage, CriticPretrainer.TrainCaptionStep)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --probe critic.safetensors --heldout 100
 //            (what a trained critic's answer depends on: the question, the candidate image)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --gc-race     (the libtorch toFloat error)
