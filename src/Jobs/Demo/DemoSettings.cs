@@ -7,7 +7,8 @@ namespace NpEdit.Jobs.Demo;
 /// much; its CPU time per stage is in bench/RESULTS.md, and the critic, the largest, is cut hardest) and the
 /// default (≤ 20 minutes: G_init as its CPU preset e001 pretrains it but for 3,000 of its 4,000 steps — in e001's run
 /// step 3,000 already had 97.9% caption agreement at CFG 2 (step 1,500 had not yet learned colours) —, the critic in 16-px patches for ≈ 450 CPU-s: 100 vision + 1,000 Yes/No steps, which
-/// reaches what 200 + 900 steps in 8-px patches did in half the time, and the NP-Edit preset e010 shortened;
+/// reaches what 200 + 900 steps in 8-px patches did in half the time (no captioning stage: none was measured better at
+/// this budget), and the NP-Edit preset e010 shortened;
 /// bench/RESULTS.md, critic section, has the accuracy this critic reaches).
 /// </summary>
 /// <param name="T2ISets">Overrides of experiments/e001-pretrain-shapes-s-cpu.yaml for G_init.</param>
@@ -21,10 +22,10 @@ public sealed record DemoSettings(string Name, int CorpusImages, int ImagesPerUn
 {
     public static DemoSettings Quick { get; } = new("demo-quick", 120, 40, new OracleTrainConfig { Steps = 150 },
         ["preset=shapes-xs", "steps=120", "data.count=4000", "eval.every=0", "eval.prompts=16", "eval.grid_prompts=4"],
-        ["steps=30", "vision_steps=20", "batch_size=12", "warmup_steps=5", "held_out_per_family=20", "eval_every=30"],
+        ["steps=30", "vision_steps=20", "caption_steps=0", "batch_size=12", "warmup_steps=5", "held_out_per_family=20", "eval_every=30"],
         new Dictionary<string, int> { ["schedule.steps"] = 30, ["schedule.warmup_steps"] = 5, ["schedule.single_step_steps"] = 15 });
 
     public static DemoSettings Full { get; } = new("demo", 1200, 200, new OracleTrainConfig { Steps = 1500 },
-        ["steps=3000"], ["preset=shapes-mini-16", "steps=1000", "vision_steps=100", "held_out_per_family=100", "eval_every=500"],
+        ["steps=3000"], ["preset=shapes-mini-16", "steps=1000", "vision_steps=100", "caption_steps=0", "held_out_per_family=100", "eval_every=500"],
         new Dictionary<string, int> { ["schedule.steps"] = 400, ["schedule.single_step_steps"] = 120 });
 }

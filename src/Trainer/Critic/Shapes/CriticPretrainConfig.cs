@@ -7,12 +7,12 @@ public sealed record CriticPretrainConfig : OptimizationSection
 {
     /// <summary>
     /// The Yes/No stage: peak learning rate after a linear warm-up, then a cosine decay to 10%; AdamW β2 0.98;
-    /// gradient norms clipped to 1 (a non-finite norm skips the step). 1,000 vision + 2,400 Yes/No steps reach presence
-    /// 54.5 / edit 68 / identity 84.5 % in 797 CPU-s, where 200 + 1,800 reached 48 / 68 / 81 % in 508 (bench/RESULTS.md,
-    /// critic section).
+    /// gradient norms clipped to 1 (a non-finite norm skips the step). 1,000 vision + 400 caption + 1,200 Yes/No steps
+    /// reach presence 58.5 / edit 69 / identity 81.5 % in 553 CPU-s, where 1,000 vision + 2,400 Yes/No steps without the
+    /// captioning stage reached 54.5 / 68 / 84.5 % in 797 (bench/RESULTS.md, critic section).
     /// </summary>
     public CriticPretrainConfig()
-        : base(steps: 2400, learningRate: 2e-3, warmupSteps: 30, finalLearningRateFraction: 0.1, beta2: 0.98, weightDecay: 0.01, gradClip: 1.0)
+        : base(steps: 1200, learningRate: 2e-3, warmupSteps: 30, finalLearningRateFraction: 0.1, beta2: 0.98, weightDecay: 0.01, gradClip: 1.0)
     {
     }
 
@@ -48,10 +48,10 @@ public sealed record CriticPretrainConfig : OptimizationSection
     /// Steps of the captioning stage between the vision and the Yes/No stage (0 skips it): the whole critic learns to write
     /// each image's full <see cref="SceneCaption"/> (CriticPretrainer.TrainCaptionStep), at <c>learning_rate</c> after a
     /// warm-up over its first tenth. 400 steps (≈ 100 CPU-s) bring the Yes/No stage to at step 1,200 what it reached at
-    /// step 2,400 without them, but not further by step 2,400, so the default leaves the stage out (bench/RESULTS.md,
-    /// critic section).
+    /// step 2,400 without them (not further by step 2,400), so the defaults are 400 caption + 1,200 Yes/No steps
+    /// (bench/RESULTS.md, critic section).
     /// </summary>
-    public int CaptionSteps { get; init; }
+    public int CaptionSteps { get; init; } = 400;
 
     /// <summary>
     /// How the scene caption lists objects (<see cref="SceneCaption.Orders"/>): each cell then the object there
