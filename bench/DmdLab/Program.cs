@@ -3,13 +3,16 @@
 //
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/DmdLab -- --init G_INIT.safetensors --shards DIR \
 //       [--editor RUN/checkpoints/step-N] [--out DIR] [--mode teacher,grad,descend] [--neg "low quality, artifacts"] \
-//       [--teacher-caption compact] [--cfg 2] [--batch 8] [--descend-steps 200] [--descend-lr 0.02]
+//       [--teacher-caption compact] [--cfg 2] [--batch 8] [--descend-steps 200] [--descend-lr 0.02] [--aux-steps 200] [--aux-lr 1e-4]
 //
 //   teacher  the frozen teacher's own samples (Euler, 32 steps) for the rows' edited captions c^x, at CFG 1 and
 //            at --cfg against the empty prompt and against --neg, plus the 4-step few-step sampler: is it clean?
 //   grad     the DMD gradient g = (x̂0_fake − x̂0_real) / mean|x − x̂0_real| per t bin, for x = the references
 //            (clean renders) and x = the editor's 4-step outputs (with --editor, A_φ from the same checkpoint),
 //            split into the fake-vs-conditional part and the CFG part, with its patch-grid share.
+//   aux-lag  (with --editor) how far A_φ lags G_θ: A_φ's x̂0 on a fixed batch of the editor's samples before and after
+//            --aux-steps more A_φ updates (Adam, --aux-lr, β = (0, 0.9)) on fresh samples of the frozen editor, against
+//            the whole fake-vs-real difference DMD uses. A large move means the saved A_φ had not caught up with G_θ.
 //   descend  DMD alone in pixel space: x ← x − lr·g from the references, A_φ frozen at G_init (so only the
 //            teacher's field acts), to see whether the teacher's gradient itself draws the 4-px mosaic.
 //
@@ -126,6 +129,58 @@ if (modes.Contains("grad"))
             Console.WriteLine($"  [{lo:F2},{hi:F2}]  {w.mean().item<float>(),10:F3}        {grad.abs().mean().item<float>():F3}    {Seams(grad):F2}      {fakePart.abs().mean().item<float>():F3}          {cfgPart.abs().mean().item<float>():F3}         {Seams(cfgPart):F2}             {-cos:F2}");
         }
     }
+}
+
+if (modes.Contains("aux-lag") && editorDir is not null)
+{
+    var editor = Copy(teacher);
+    TrainingCheckpoint.LoadDiT(editor, Path.Combine(editorDir, TrainingCheckpoint.GeneratorFile));
+    var c = text.Encode(samples.Select(s => s.Instruction).ToArray(), CPU);
+    var fresh = Copy(auxiliary);
+    var parameters = fresh.parameters().ToArray();
+    foreach (var p in parameters)
+        p.requires_grad = true;
+    using var optimizer = NpEdit.Trainer.Optimization.AdamOptimizers.Create(new OptimSection().Implementation, parameters,
+        new NpEdit.Trainer.Optimization.AdamSettings(Number("aux-lr", 1e-4), 0, 0.9));
+    var steps = (int)Number("aux-steps", 200);
+    (Tensor Fake, Tensor Real, Tensor W)[] Probe(DiT fake) => bins.Select(b =>
+    {
+        var g = SeededNoise.NewGenerator(41);
+        var t = SeededNoise.Rand([batchSize], g, CPU) * (b.Item2 - b.Item1) + b.Item1;
+        var xt = FlowMatching.Interpolate(edited!, SeededNoise.Randn(edited!.shape, g, CPU), t);
+        var vCond = V(teacher, xt, t, cx);
+        var vNeg = V(teacher, xt, t, negative);
+        var real = FlowMatching.PredictX0(xt, t, vNeg + cfg * (vCond - vNeg));
+        return (FlowMatching.PredictX0(xt, t, V(fake, xt, t, cx)), real, (edited! - real).abs().mean([1, 2, 3], keepdim: true));
+    }).ToArray();
+    var before = Probe(fresh);
+    var rows = new EditBatchSampler(dataset.Rows, 1.0, 0.25, seed: 8);
+    var rng = SeededNoise.NewGenerator(42);
+    for (var k = 0; k < steps; k++)
+    {
+        using var scope = NewDisposeScope();
+        var next = EditBatch.Load(rows.Next(batchSize), size, CPU);
+        var nc = text.Encode(next.Examples.Select(e => e.Sample.Instruction).ToArray(), CPU);
+        var ncx = text.Encode(next.Examples.Select(e => compact ? CompactCaptionRewriter.Rewrite(e.Sample.EditedCaption) : e.Sample.EditedCaption).ToArray(), CPU);
+        var x0 = FewStepSampler.Sample((x, t) => V(editor, x, t, nc, next.References), SeededNoise.Randn(next.References.shape, rng, CPU),
+            new[] { 1, 2, 4 }[k % 3], generator: rng);
+        var tt = SeededNoise.Rand([batchSize], rng, CPU);
+        var eps = SeededNoise.Randn(x0.shape, rng, CPU);
+        using var grad = enable_grad();
+        var loss = nn.functional.mse_loss(V(fresh, FlowMatching.Interpolate(x0, eps, tt), tt, ncx), FlowMatching.Velocity(x0, eps));
+        optimizer.ZeroGrad();
+        loss.backward();
+        optimizer.ClipGradNorm(2.0);
+        optimizer.Step();
+        if ((k + 1) % 50 == 0)
+            Console.WriteLine($"  extra A_φ step {k + 1}: flow loss {loss.item<float>():F3}");
+    }
+    fresh.eval();
+    var after = Probe(fresh);
+    Console.WriteLine($"A_φ lag after {steps} more A_φ updates on the frozen editor (per t bin, all divided by w):");
+    Console.WriteLine("  t bin        |fake−real| before  |fake−real| after  |fake moved|");
+    for (var i = 0; i < bins.Length; i++)
+        Console.WriteLine($"  [{bins[i].Item1:F2},{bins[i].Item2:F2}]  {((before[i].Fake - before[i].Real) / before[i].W).abs().mean().item<float>(),12:F3}  {((after[i].Fake - after[i].Real) / after[i].W).abs().mean().item<float>(),17:F3}  {((after[i].Fake - before[i].Fake) / before[i].W).abs().mean().item<float>(),12:F3}");
 }
 
 if (modes.Contains("descend"))
