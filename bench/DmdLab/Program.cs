@@ -43,7 +43,6 @@ var cfg = Number("cfg", 2.0);
 var batchSize = (int)Number("batch", 8);
 Directory.CreateDirectory(outDir);
 TorchRuntime.Initialize(DeviceSpec.Parse("cpu"));
-using var noGrad = no_grad();
 
 var init = GeneratorCheckpoint.Load(initPath);
 var teacher = init.DiT;
@@ -52,6 +51,8 @@ teacher.eval();
 var patch = teacher.Config.PatchSize;
 var size = teacher.Config.ImageSize;
 var dataset = await EditDataset.LoadAsync([shards]);
+// After the await: grad mode is per thread, and the code after an await may run on another one.
+using var noGrad = no_grad();
 var sampler = new EditBatchSampler(dataset.Rows, 1.0, 0.25, seed: 7);
 var batch = EditBatch.Load(sampler.Next(batchSize), size, CPU);
 var samples = batch.Examples.Select(e => e.Sample).ToArray();
