@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using NpEdit.Evaluator.Oracle;
 using NpEdit.ShapesWorld.Scenes;
 using NpEdit.Trainer.Models;
@@ -17,7 +18,7 @@ namespace NpEdit.Evaluator.GInit;
 /// </summary>
 public static class GInitEvaluation
 {
-    public static GInitEvaluationResult Run(GInitEvalOptions options, Device device, IProgress<string>? progress = null)
+    public static GInitEvaluationResult Run(GInitEvalOptions options, Device device, Action<string>? log = null)
     {
         options.Validate();
         var checkpointPath = Path.GetFullPath(options.Checkpoint);
@@ -30,7 +31,7 @@ public static class GInitEvaluation
 
         var scenes = T2IPretrainJob.EvaluationScenes(generator.Training.Data, options.Scenes);
         var captions = scenes.Select(CompactCaption.Describe).ToArray();
-        progress?.Report($"Sampling {scenes.Count} captions at {size} px: {steps} Euler steps, CFG {guidance}, seed {options.Seed}.");
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"Sampling {scenes.Count} captions at {size} px: {steps} Euler steps, CFG {guidance}, seed {options.Seed}."));
         var clock = Stopwatch.StartNew();
         RgbImage[] samples;
         using (var images = TextToImageSampler.Sample(generator.DiT, generator.Text, new IdentityAutoencoder(), captions, device,
@@ -38,7 +39,7 @@ public static class GInitEvaluation
             samples = ToImages(images);
         var sampleSeconds = clock.Elapsed.TotalSeconds;
 
-        progress?.Report($"Reading {scenes.Count} samples and {scenes.Count} true renders with the oracle.");
+        log?.Invoke($"Reading {scenes.Count} samples and {scenes.Count} true renders with the oracle.");
         clock.Restart();
         var renders = scenes.Select(s => RgbImage.Render(s, size)).ToArray();
         var readSamples = oracle.Parse(samples);

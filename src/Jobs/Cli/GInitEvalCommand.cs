@@ -46,20 +46,20 @@ internal static class GInitEvalCommand
                 Oracle = parse.GetValue(oracle)?.FullName,
                 GridScenes = parse.GetValue(gridScenes),
             }.Validate();
-            AnsiConsole.MarkupLine($"G_init: {Markup.Escape(path)} on {Markup.Escape(selection.Device.ToString())} ({torch.get_num_threads()} threads)");
+            Console.WriteLine($"G_init: {path} on {selection.Device} ({torch.get_num_threads()} threads)");
             var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
-            var result = GInitEvaluation.Run(options, selection.Device, new Progress<string>(m => AnsiConsole.MarkupLine(Markup.Escape(m))));
+            var result = GInitEvaluation.Run(options, selection.Device, Console.WriteLine);
             var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
             Print(result, cpuSeconds);
             if (runId is { } id)
             {
                 await using var dataSource = await NpEditDatabase.OpenAsync(ct);
                 await new GInitRunRecorder(dataSource).RecordAsync(id, result, ct);
-                AnsiConsole.MarkupLine($"Stored {GInitRunRecorder.MetricPrefix}* at step {result.Step} with run {id}.");
+                Console.WriteLine($"Stored {GInitRunRecorder.MetricPrefix}* at step {result.Step} with run {id}.");
             }
             else
             {
-                AnsiConsole.MarkupLine("[grey]No run stored: the checkpoint is not in this home's runs folder (pass --run <id> to store the metrics).[/]");
+                Console.WriteLine("No run stored: the checkpoint is not in this home's runs folder (pass --run <id> to store the metrics).");
             }
             return 0;
         });
@@ -90,12 +90,14 @@ internal static class GInitEvalCommand
         foreach (var ((name, sample), (_, ceiling)) in r.Samples.Rates.Zip(r.TrueRenders.Rates))
             table.AddRow(name == "agreement" ? "[bold]attribute agreement (pooled)[/]" : name, Percent(sample), Percent(ceiling));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+        // Plain lines: Spectre wraps markup at 80 columns when the output is not a terminal, and these are read by scripts.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{r.Samples.Images} scenes, {r.Samples.Objects} captioned objects; step {r.Step}, {r.Resolution} px read at the oracle's size; {r.SampleSteps} Euler steps, CFG {r.GuidanceScale}, seed {r.Seed}."));
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"Goal ≥ 80% attribute agreement: {(r.Samples.Agreement >= 0.8 ? "[green]met[/]" : "[red]not met[/]")} ({r.Samples.Agreement:P1}; ceiling {r.TrueRenders.Agreement:P1})."));
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"Sampling {r.SampleSeconds:F1} s, oracle {r.ParseSeconds:F1} s (wall); {cpuSeconds:F1} CPU s in all. Grid: {Markup.Escape(r.GridPath)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Goal >= 80% attribute agreement: {(r.Samples.Agreement >= 0.8 ? "met" : "not met")} ({r.Samples.Agreement:P1}; ceiling {r.TrueRenders.Agreement:P1})."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Sampling {r.SampleSeconds:F1} s, oracle {r.ParseSeconds:F1} s (wall); {cpuSeconds:F1} CPU s in all."));
+        Console.WriteLine($"Grid: {r.GridPath}");
     }
 
     private static string Percent(double value) => double.IsFinite(value) ? value.ToString("P1", CultureInfo.InvariantCulture) : "-";
