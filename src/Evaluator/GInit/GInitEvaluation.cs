@@ -48,7 +48,16 @@ public static class GInitEvaluation
 
         var shown = Math.Min(options.GridScenes, scenes.Count);
         if (shown > 0)
-            WriteGrid(options.GridPath, captions, scenes, renders, samples, readSamples, shown);
+        {
+            try
+            {
+                WriteGrid(options.GridPath, captions, scenes, renders, samples, readSamples, shown);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"Cannot write the sample grid {options.GridPath} ({e.Message}); pass --grid with a writable path, or --grid-scenes 0.", e);
+            }
+        }
         return new GInitEvaluationResult(
             checkpointPath, generator.Config.Step, size, steps, guidance, options.Seed, oraclePath,
             CaptionFidelityScorer.Score(scenes, readSamples), CaptionFidelityScorer.Score(scenes, readRenders),
