@@ -6,6 +6,7 @@
 //   options: --set key=value (CriticPretrainConfig, snake case; repeatable), --patch 16 (the preset's patch size),
 //            --families presence,edit (train and evaluate only these), --eval-every N, --heldout N (per family),
 //            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe),
+//            --device cuda (default cpu; bench/gpu/session.sh criticlab runs it on the GPU machine),
 //            (--set prompt_layout=question_first: the prompt layout, CriticPromptLayout)
 //            (--set caption_steps=400 [--set caption_order=name_first]: the captioning stage, CriticPretrainer.TrainCaptionStep)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --probe critic.safetensors --heldout 100
@@ -28,7 +29,7 @@ var config = ConfigLoader.Load<CriticPretrainConfig>(null, sets).Value.Validate(
 var evalEvery = int.Parse(Option("eval-every") ?? "100", CultureInfo.InvariantCulture);
 var heldOutPerFamily = int.Parse(Option("heldout") ?? "60", CultureInfo.InvariantCulture);
 var families = (Option("families") ?? string.Join(',', CriticExample.Families)).Split(',');
-var selection = TorchRuntime.Initialize(DeviceSpec.Parse("cpu"));
+var selection = TorchRuntime.Initialize(DeviceSpec.Parse(Option("device") ?? "cpu"));
 
 var critic = config.Critic();
 if (Option("patch") is { } patch)

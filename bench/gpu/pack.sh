@@ -16,6 +16,7 @@ declare -A apps=(
   [GeneratorBench]="bench/GeneratorBench/GeneratorBench.csproj"
   [CriticBench]="bench/CriticBench/CriticBench.csproj"
   [TrainStepBench]="bench/TrainStepBench/TrainStepBench.csproj"
+  [CriticLab]="bench/CriticLab/CriticLab.csproj"
   [npedit]="src/Jobs/NpEdit.Jobs.csproj"
 )
 for app in "${!apps[@]}"; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One GPU session (device time is scarce: every part has its own time limit, and one part failing does not stop
 # the others). On the GPU machine, from the repository root, after bench/gpu/pack.sh ran here:
-#   bench/gpu/session.sh [parts...]      parts: doctor fixture generator critic stepbench oracle (default: all)
+#   bench/gpu/session.sh [parts...]      parts: doctor fixture generator critic stepbench oracle criticlab (default: all but criticlab)
 # Unpacks .npedit/gpu/npedit-gpu.tar.xz, uses the PyTorch install's CUDA libtorch (NPEDIT_LIBTORCH), and writes at
 # most 8 files to $OUT: summary.md, results.jsonl, logs.tar.gz, and one tar per artefact (fixture.tar, oracle.tar).
 # TorchSharp and PyTorch runs of one configuration alternate, so their ratio is measured side by side.
@@ -121,6 +121,28 @@ part_oracle() {
     [ -f "$logs/oracle-$variant.log" ] && echo "oracle $variant: $(grep -E "all attributes|Wrote" "$logs/oracle-$variant.log" | tr '\n' ' ')"
   done
   tar -C "$work" -cf "$out/oracle.tar" oracle
+}
+
+# Critic pretraining recipes at GPU speed (issue 5): is the mini critic compute-limited? Each CRITICLAB_RUNS entry
+# (name=CriticLab arguments, separated by ';') runs concurrently for CRITICLAB_SECONDS; CriticLab prints held-out
+# accuracy per family every --eval-every steps, so a run cut by the limit still reports its last evaluation.
+part_criticlab() {
+  local seconds=$(($(left) - 25)) entry name jobs=()
+  [ "$seconds" -gt "${CRITICLAB_SECONDS:-200}" ] && seconds=${CRITICLAB_SECONDS:-200}
+  [ "$seconds" -lt 60 ] && { echo "criticlab: skipped, only $(left) s left"; return; }
+  local runs="${CRITICLAB_RUNS:-defaults=--set steps=8000 --set vision_steps=1000 --set warmup_steps=30 --eval-every 1000 --heldout 200;question_first=--set prompt_layout=question_first --set presence_steps=1000 --set steps=8000 --set vision_steps=1000 --set warmup_steps=30 --eval-every 1000 --heldout 200}"
+  IFS=';' read -ra entries <<< "$runs"
+  for entry in "${entries[@]}"; do
+    name="${entry%%=*}"
+    # shellcheck disable=SC2086
+    timeout "$seconds" "$dotnet" "$work/CriticLab/CriticLab.dll" --device cuda ${entry#*=} > "$logs/criticlab-$name.log" 2>&1 &
+    jobs+=($!)
+  done
+  wait "${jobs[@]}"
+  for entry in "${entries[@]}"; do
+    name="${entry%%=*}"
+    echo "criticlab $name:"; grep -E "^(config|EVAL|  kinds|vision 1000)" "$logs/criticlab-$name.log"; grep "^step" "$logs/criticlab-$name.log" | tail -1
+  done
 }
 
 part_stepbench() {

@@ -227,8 +227,8 @@ public sealed class ReportBuilder(NpgsqlDataSource dataSource)
             }
             // Against the oracle: the critic's edit-verification answer vs the ground truth's edit success (the signal
             // Eq. 4 trains on, checked where it can be); against VIEScore: the critic's mean vs semantic consistency.
-            var (criticMetric, referenceMetric) = reference.Judge == "oracle" && critic.Metrics.Contains("p_edit")
-                ? ("p_edit", Headline(reference))
+            var (criticMetric, referenceMetric) = reference.Judge == "oracle" && critic.Metrics.Contains("p_edit") && reference.Metrics.Contains("edit_success")
+                ? ("p_edit", "edit_success")
                 : (Headline(critic), "sc");
             var a = await _store.ItemMeansAsync(critic.RunId, criticMetric, ct);
             var b = await _store.ItemMeansAsync(reference.RunId, referenceMetric, ct);

@@ -19,7 +19,7 @@ using Spectre.Console;
 namespace NpEdit.Jobs.Cli;
 
 /// <summary>
-/// <c>npedit eval generate|judge|leaderboard</c>: run an editor over a benchmark, judge the outputs (VIEScore,
+/// <c>npedit eval generate|judge|leaderboard|g-init</c>: run an editor over a benchmark, judge the outputs (VIEScore,
 /// ImgEdit, subject-driven VIEScore over an OpenAI-compatible endpoint; the in-process critic; the ShapesWorld
 /// oracle), and list results. Thin: each command calls one Evaluator API.
 /// </summary>
@@ -33,6 +33,7 @@ internal static class EvalCommands
         eval.Subcommands.Add(Generate());
         eval.Subcommands.Add(Judge());
         eval.Subcommands.Add(Leaderboard());
+        eval.Subcommands.Add(GInitEvalCommand.Build());
         return eval;
     }
 

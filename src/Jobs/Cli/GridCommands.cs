@@ -24,12 +24,20 @@ internal static class GridCommands
     {
         var file = new Argument<FileInfo>("file") { Description = "Grid file, e.g. experiments/grids/grid-table3-objective.yaml." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Expand and print the points without touching the database." };
+        var seeds = new Option<long[]>("--seeds")
+        {
+            Description = "Submit only these of the grid's seeds (e.g. --seeds 0 runs one seed of every point first; a later " +
+                          "submit without it adds the other seeds and reruns nothing).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("submit",
             "Expand a grid, create a run per new point and queue train → generate → evaluate → report for every run not " +
-            "finished or queued. Resubmitting an unchanged grid creates and queues nothing.") { file, dryRun };
+            "finished or queued. Resubmitting an unchanged grid creates and queues nothing.") { file, dryRun, seeds };
         CliAction.Set(command, async (parse, ct) =>
         {
             var spec = GridSpec.Load(parse.GetValue(file)!.FullName);
+            if (parse.GetValue(seeds) is { Length: > 0 } chosen)
+                spec = spec.WithSeeds(chosen);
             var points = GridExpander.Expand(spec);
             var table = new Table().AddColumns("point", "config hash").Border(TableBorder.Rounded);
             foreach (var p in points)

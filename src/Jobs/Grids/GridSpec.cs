@@ -131,6 +131,21 @@ public sealed record GridSpec(
             overrides, variants, parameters, seeds, Text(doc, "seed_key", source) ?? DefaultSeedKey);
     }
 
+    /// <summary>
+    /// The grid restricted to some of its seeds, so a researcher can run one seed of every point first and submit the
+    /// whole grid later: the runs of the seeds already submitted keep their hashes, so they are not run again.
+    /// </summary>
+    public GridSpec WithSeeds(IReadOnlyCollection<long> seeds)
+    {
+        if (seeds.Count == 0)
+            throw new ConfigException($"{SourcePath}: --seeds names no seed; give some of the grid's seeds [{string.Join(", ", Seeds)}].");
+        var unknown = seeds.Where(s => !Seeds.Contains(s)).ToArray();
+        if (unknown.Length > 0)
+            throw new ConfigException($"{SourcePath}: seed(s) {string.Join(", ", unknown)} are not in the grid's seeds [{string.Join(", ", Seeds)}]; " +
+                                      "add them to the file's 'seeds' to run them.");
+        return this with { Seeds = Seeds.Where(seeds.Contains).ToArray() };
+    }
+
     /// <summary>Points in the grid: variants × parameter values × seeds.</summary>
     public int Size => Variants.Count * Parameters.Aggregate(1, (n, p) => n * p.Values.Count) * Seeds.Count;
 

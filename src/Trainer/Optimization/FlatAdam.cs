@@ -19,6 +19,7 @@ public sealed class FlatAdam : IAdamOptimizer
     private readonly Parameter[] parameters;
     private readonly int[][] layout;
     private readonly FlatAdamGroup[] groups;
+    private double gradientScale = 1;
 
     /// <param name="parameters">The trainable parameters; their storage and gradients become views of flat buffers.</param>
     /// <param name="settings">Learning rate, betas, ε, weight decay.</param>
@@ -61,26 +62,28 @@ public sealed class FlatAdam : IAdamOptimizer
     public void ZeroGrad()
     {
         foreach (var group in groups)
-        {
             group.Parameters.Grad.zero_();
-            group.ReleaseGradient();
-        }
+        gradientScale = 1;
     }
 
     public double ClipGradNorm(double maxNorm)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        foreach (var group in groups)
-            group.TakeGradient();
-        var norms = groups.Select(g => g.Gradient.norm().to(float64)).ToArray();
+        // Under mixed precision the norm is taken of the fp32 upcast, slice by slice (see GradientSlice); otherwise
+        // of the flat gradient in one reduction.
+        var norms = groups.SelectMany(g => g.HasSeparateMaster
+                ? Slices(g, SliceElements > 0 ? SliceElements : GpuSlice).Select(s => g.GradientSlice(s.Start, s.Length).norm().to(float64))
+                : [g.Parameters.Grad.norm().to(float64)])
+            .ToArray();
         var total = (norms.Length == 1 ? norms[0] : stack(norms).norm()).item<double>();
         // clip_grad_norm_'s coefficient, computed on the host: the norm is read here anyway, and a step that does
-        // not clip launches no kernel.
+        // not clip launches no kernel. A gradient Adam reads as a copy (mixed precision) is scaled when it is read.
         var coefficient = maxNorm / (total + 1e-6);
-        if (maxNorm > 0 && coefficient < 1)
-            foreach (var group in groups)
-                group.Gradient.mul_(coefficient);
+        gradientScale = maxNorm > 0 && coefficient < 1 ? coefficient : 1;
+        if (gradientScale != 1)
+            foreach (var group in groups.Where(g => !g.HasSeparateMaster))
+                group.Parameters.Grad.mul_(gradientScale);
         return total;
     }
 
@@ -93,29 +96,43 @@ public sealed class FlatAdam : IAdamOptimizer
         var biasCorrection2 = 1 - Math.Pow(settings.Beta2, Steps);
         foreach (var group in groups)
         {
-            var (weights, grad, expAvg, expAvgSq) = (group.Master, group.Gradient, group.ExpAvg, group.ExpAvgSq);
-            var length = weights.numel();
-            // On the CPU, chunks small enough that the ~8 passes of one chunk stay in cache (one pass per kernel
-            // over a 58M-parameter buffer streams it from memory every time, and its temporaries are page-faulted
-            // in anew each step); on a GPU the whole buffer in one kernel per operation.
-            var chunk = weights.device_type == DeviceType.CPU ? CpuChunk : length;
-            for (long start = 0; start < length; start += chunk)
+            var (weights, expAvg, expAvgSq) = (group.Master, group.ExpAvg, group.ExpAvgSq);
+            foreach (var (start, length) in Slices(group))
             {
                 using var scope = NewDisposeScope();
-                var n = Math.Min(chunk, length - start);
-                if (n == length)
-                    Update(weights, grad, expAvg, expAvgSq, lr, biasCorrection1, biasCorrection2);
-                else
-                    Update(weights.narrow(0, start, n), grad.narrow(0, start, n), expAvg?.narrow(0, start, n), expAvgSq.narrow(0, start, n),
-                        lr, biasCorrection1, biasCorrection2);
+                Tensor Slice(Tensor t) => length == t.numel() ? t : t.narrow(0, start, length);
+                var grad = group.GradientSlice(start, length);
+                if (group.HasSeparateMaster && gradientScale != 1)
+                    grad.mul_(gradientScale);
+                Update(Slice(weights), grad, expAvg is null ? null : Slice(expAvg), Slice(expAvgSq), lr, biasCorrection1, biasCorrection2);
             }
             group.PublishMaster();
-            group.ReleaseGradient();
         }
+        gradientScale = 1;
     }
 
-    /// <summary>Elements per chunk of a CPU update: 64K floats, so a chunk's weights, gradient, moments and temporaries fit in L2/L3.</summary>
-    private const long CpuChunk = 1 << 16;
+    /// <summary>
+    /// Elements per slice of an update. On the CPU 64K, so that a slice's weights, gradient, moments and temporaries
+    /// stay in cache through the ~8 passes (one pass per kernel over a 58M-parameter buffer streams it from memory
+    /// every time, and its temporaries are page-faulted in anew each step). On a GPU 64M (256 MB of fp32 per
+    /// temporary): one kernel per operation for models up to that size, and for a 2B model 31 slices whose
+    /// temporaries take 0.5 GB instead of the 16 GB that whole-buffer temporaries and a whole fp32 gradient need.
+    /// </summary>
+    /// <remarks>Tests set it to exercise slicing on small models; 0 picks by device.</remarks>
+    internal long SliceElements { get; init; }
+
+    private const long CpuSlice = 1 << 16;
+    private const long GpuSlice = 1 << 26;
+
+    private IEnumerable<(long Start, long Length)> Slices(FlatAdamGroup group) =>
+        Slices(group, SliceElements > 0 ? SliceElements : group.Master.device_type == DeviceType.CPU ? CpuSlice : GpuSlice);
+
+    private static IEnumerable<(long Start, long Length)> Slices(FlatAdamGroup group, long slice)
+    {
+        var total = group.Master.numel();
+        for (long start = 0; start < total; start += slice)
+            yield return (start, Math.Min(slice, total - start));
+    }
 
     /// <summary>One Adam update of (a slice of) the flat weights, in PyTorch's order of operations.</summary>
     private void Update(Tensor weights, Tensor grad, Tensor? expAvg, Tensor expAvgSq, double lr, double biasCorrection1, double biasCorrection2)
@@ -127,7 +144,7 @@ public sealed class FlatAdam : IAdamOptimizer
             grad = grad.add(weights, alpha: decay);
         var m = expAvg is null ? grad : expAvg.mul_(beta1).add_(grad, alpha: 1 - beta1);
         expAvgSq.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-        var denominator = (expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(eps);
+        var denominator = expAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(eps);
         weights.addcdiv_(m, denominator, value: -lr / biasCorrection1);
     }
 

@@ -8,8 +8,6 @@ namespace NpEdit.Trainer.Optimization;
 /// </summary>
 internal sealed class FlatAdamGroup : IDisposable
 {
-    private Tensor? upcastGrad;
-
     /// <param name="parameters">The module's parameters, already flat.</param>
     /// <param name="master">fp32 master weights laid out as <paramref name="parameters"/>; null when the parameters are their own masters.</param>
     /// <param name="firstMoment">False when β1 = 0: the first moment then equals the gradient and is not stored.</param>
@@ -35,25 +33,15 @@ internal sealed class FlatAdamGroup : IDisposable
     /// <summary>Adam's v.</summary>
     public Tensor ExpAvgSq { get; }
 
-    /// <summary>The gradient of <see cref="Master"/>: the flat gradient, or its fp32 upcast taken by <see cref="TakeGradient"/>.</summary>
-    public Tensor Gradient => HasSeparateMaster
-        ? upcastGrad ?? throw new InvalidOperationException("ClipGradNorm must take the gradients before Step.")
-        : Parameters.Grad;
-
-    /// <summary>Under mixed precision, upcasts the compute copy's gradient into a transient fp32 buffer (one kernel).</summary>
-    public void TakeGradient()
+    /// <summary>
+    /// Elements [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) of the gradient of
+    /// <see cref="Master"/>: a view of the flat gradient, or under mixed precision its upcast to the masters' dtype,
+    /// made per slice so that no model-sized fp32 copy of the gradient ever exists (a 2B model's would be 8 GB).
+    /// </summary>
+    public Tensor GradientSlice(long start, long length)
     {
-        if (!HasSeparateMaster)
-            return;
-        upcastGrad?.Dispose();
-        upcastGrad = Parameters.Grad.to(Master.dtype).DetachFromDisposeScope();
-    }
-
-    /// <summary>Frees the fp32 gradient (it lives only through the step, as a 2B model's is 8 GB).</summary>
-    public void ReleaseGradient()
-    {
-        upcastGrad?.Dispose();
-        upcastGrad = null;
+        var slice = length == Parameters.Grad.numel() ? Parameters.Grad : Parameters.Grad.narrow(0, start, length);
+        return HasSeparateMaster ? slice.to(Master.dtype) : slice;
     }
 
     /// <summary>The compute copy takes the masters' values (one cast-copy kernel).</summary>
@@ -72,7 +60,6 @@ internal sealed class FlatAdamGroup : IDisposable
 
     public void Dispose()
     {
-        ReleaseGradient();
         ExpAvg?.Dispose();
         ExpAvgSq.Dispose();
         if (HasSeparateMaster)

@@ -28,7 +28,8 @@ public static class CompactCaption
         return $"{(pattern.Length > 0 ? pattern + " " : "")}{Vocabulary.Color(o.Color)} {Vocabulary.Shape(o.Shape)} {Vocabulary.CellName(o.Cell)}";
     }
 
-    static string Background(Background b) => b.Kind switch
+    /// <summary>"plain red", "blue gradient", "grass".</summary>
+    internal static string Background(Background b) => b.Kind switch
     {
         BackgroundKind.Plain => $"plain {Vocabulary.Color(b.Tint)}",
         BackgroundKind.Gradient => $"{Vocabulary.Color(b.Tint)} gradient",

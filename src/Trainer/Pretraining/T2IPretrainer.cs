@@ -180,20 +180,8 @@ public sealed class T2IPretrainer : IDisposable
     /// </summary>
     public Tensor Sample(IReadOnlyList<string> captions, int steps = 20, double guidanceScale = 3.0, string negativePrompt = "", long seed = 0)
     {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
         var (model, encoder) = SamplingModel;
-        model.eval();
-        encoder.eval();
-        var cond = encoder.Encode(captions, device);
-        var neg = encoder.Encode(Enumerable.Repeat(negativePrompt, captions.Count).ToArray(), device);
-        var shape = new long[] { captions.Count, config.Model.DiT.InChannels, config.Model.DiT.ImageSize, config.Model.DiT.ImageSize };
-        using var noiseGenerator = SeededNoise.NewGenerator((ulong)seed);
-        var noise = SeededNoise.Randn(shape, noiseGenerator, device);
-        var x0 = EulerSampler.Sample(
-            (x, t) => model.call(x, t, cond.Tokens, cond.Mask, null), noise, steps,
-            negative: (x, t) => model.call(x, t, neg.Tokens, neg.Mask, null), guidanceScale: guidanceScale);
-        return autoencoder.Decode(x0).clamp(-1, 1).cpu().MoveToOuterDisposeScope();
+        return TextToImageSampler.Sample(model, encoder, autoencoder, captions, device, steps, guidanceScale, negativePrompt, seed, batchSize: Math.Max(1, captions.Count));
     }
 
     /// <summary>Saves the sampling weights (EMA when enabled) as a G_init checkpoint with the resolved config next to it (<see cref="GeneratorCheckpoint"/>).</summary>

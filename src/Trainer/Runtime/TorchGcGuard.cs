@@ -22,46 +22,82 @@ public sealed class TorchGcGuard : IDisposable
     /// <summary>Managed allocation allowed inside one guarded block (all threads) before the GC may run again.</summary>
     public const long DefaultBudgetBytes = 128L << 20;
 
-    readonly bool entered;
+    // Guarded blocks of several threads (two Hangfire workers training in one process) share one region: a block
+    // that ends while another thread's block is still inside libtorch must not end the region or collect, or it
+    // frees that thread's scalars mid-call (seen: a grid's only-DMD run failed with the toFloat error while a second
+    // worker trained beside it). So the region opens with the first block in flight and the last one out ends it and
+    // collects; once a block has ended, new blocks wait until the ones in flight are out, so the collection comes
+    // after every block as with one thread, and overlapping threads meet at their step boundaries.
+    static readonly object Gate = new();
+    static int inFlight;
+    static bool collectionDue;
+    static bool regionOwned;
+    [ThreadStatic] static int depth;
 
-    TorchGcGuard(bool entered) => this.entered = entered;
+    readonly bool counted;
+
+    TorchGcGuard(bool counted) => this.counted = counted;
 
     /// <summary>
-    /// Starts a no-GC region (the runtime may collect first to make room, while this thread is not in libtorch);
-    /// when a region is already open (nested, or another thread's) or the runtime refuses, the GC is left as it is.
+    /// Starts a guarded block: the first block in flight starts a no-GC region (the runtime may collect first to make
+    /// room, while no thread is in a guarded block). A block nested in this thread's block is covered by it; when the
+    /// runtime refuses a region (budget too large, or a region someone else opened) the block runs, counted, without one.
     /// </summary>
     public static TorchGcGuard Enter(long budgetBytes = DefaultBudgetBytes)
     {
-        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        if (depth++ > 0)
             return new TorchGcGuard(false);
+        lock (Gate)
+        {
+            while (collectionDue)
+                Monitor.Wait(Gate);
+            if (inFlight++ == 0 && GCSettings.LatencyMode != GCLatencyMode.NoGCRegion)
+                regionOwned = TryStartRegion(budgetBytes);
+        }
+        return new TorchGcGuard(true);
+    }
+
+    static bool TryStartRegion(long budgetBytes)
+    {
         try
         {
-            return new TorchGcGuard(GC.TryStartNoGCRegion(budgetBytes, disallowFullBlockingGC: true));
+            return GC.TryStartNoGCRegion(budgetBytes, disallowFullBlockingGC: true);
         }
         catch (ArgumentOutOfRangeException)
         {
-            return new TorchGcGuard(false);   // budget larger than this runtime allows: run unguarded
+            return false;   // budget larger than this runtime allows: run unguarded
         }
         catch (InvalidOperationException)
         {
-            return new TorchGcGuard(false);   // another thread's guard holds the region; it covers this block too
+            return false;   // a region opened elsewhere is in force; it covers this block too
         }
     }
 
     /// <summary>
-    /// Ends the region (if the budget was spent the runtime has already left it), then collects the youngest generation
-    /// while this thread is outside libtorch. Why: a region never collects, and neither ending it nor starting the next
-    /// one does; a loop of guarded steps then runs no GC at all, and every step's dead managed objects (tensor wrappers,
-    /// lists, strings) and finalizable native ones (the scalars above, which no scope frees) stay: 20 MB of short-lived
-    /// objects per block grew the heap by 20 MB per block (TorchGcGuardFacts), the default demo peaked at 21 GB.
-    /// No tensor needs it: the training loops leave none to its finalizer (TensorLifetimeFacts).
+    /// Ends the block. The last block in flight ends the region (if the budget was spent the runtime has already left
+    /// it) and collects the youngest generation while no guarded thread is in libtorch. Why collect: a region never
+    /// collects, and neither ending it nor starting the next one does; a loop of guarded steps then runs no GC at all,
+    /// and every step's dead managed objects (tensor wrappers, lists, strings) and finalizable native ones (the scalars
+    /// above, which no scope frees) stay: 20 MB of short-lived objects per block grew the heap by 20 MB per block
+    /// (TorchGcGuardFacts), the default demo peaked at 21 GB. No tensor needs it: the training loops leave none to its
+    /// finalizer (TensorLifetimeFacts).
     /// </summary>
     public void Dispose()
     {
-        if (!entered)
+        depth--;
+        if (!counted)
             return;
-        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
-            GC.EndNoGCRegion();
-        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        lock (Gate)
+        {
+            collectionDue = true;
+            if (--inFlight > 0)
+                return;
+            if (regionOwned && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+                GC.EndNoGCRegion();
+            regionOwned = false;
+            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+            collectionDue = false;
+            Monitor.PulseAll(Gate);
+        }
     }
 }

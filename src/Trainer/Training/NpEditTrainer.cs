@@ -6,6 +6,7 @@ using NpEdit.Trainer.Losses;
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Models.Text;
 using NpEdit.Trainer.Optimization;
+using NpEdit.Trainer.Pretraining;
 using NpEdit.Trainer.Runtime;
 using NpEdit.Trainer.Sampling;
 using TorchSharp;
@@ -277,7 +278,7 @@ public sealed class NpEditTrainer : IDisposable
             var n = x.shape[0];
             var t = SeededNoise.Rand([n], g, device) * (loss.DmdTMax - loss.DmdTMin) + loss.DmdTMin;  // (N,)
             var xt = FlowMatching.Interpolate(x.detach(), SeededNoise.Randn(x.shape, g, device), t);
-            var cx = Encode(samples.Select(s => s.EditedCaption).ToArray());
+            var cx = Encode(samples.Select(TeacherPrompt).ToArray());
             var negative = Encode(Enumerable.Repeat(loss.NegativePrompt, (int)n).ToArray());
             var scale = tensor(samples.Select(s => (float)(loss.HardEditTypes.Contains(s.EditType) ? loss.GuidanceScaleHard : loss.GuidanceScale)).ToArray(),
                 device: device).view(-1, 1, 1, 1);                                                            // (N, 1, 1, 1)
@@ -302,7 +303,7 @@ public sealed class NpEditTrainer : IDisposable
         var samples = batch.Examples.Select(e => e.Sample).ToArray();
         var y = autoencoder.Encode(batch.References);
         var c = Encode(samples.Select(s => s.Instruction).ToArray());
-        var cx = Encode(samples.Select(s => s.EditedCaption).ToArray());
+        var cx = Encode(samples.Select(TeacherPrompt).ToArray());
         var losses = new List<double>();
         var norms = new List<double>();
         using var g = NewGenerator(StepSeeds.Aux);
@@ -399,6 +400,10 @@ public sealed class NpEditTrainer : IDisposable
         var times = config.Schedule.Unroll == UnrollPolicy.TwoPass ? unrollTimes.Where(t => t < 1.0).ToArray() : unrollTimes;
         return times[rng.Next(times.Length)];
     }
+
+    /// <summary>c^x as the teacher and A_φ read it (loss.teacher_caption): as written, or in G_init's compact form.</summary>
+    internal string TeacherPrompt(EditSample sample) =>
+        config.Loss.TeacherCaption == TeacherCaption.Compact ? CompactCaptionRewriter.Rewrite(sample.EditedCaption) : sample.EditedCaption;
 
     /// <summary>Which samples become the do-nothing task (probability loss.do_nothing_probability each).</summary>
     internal bool[] DrawDoNothing(int n)

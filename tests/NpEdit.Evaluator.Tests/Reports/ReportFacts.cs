@@ -93,6 +93,45 @@ public class ReportFacts(TestDatabase db) : IClassFixture<TestDatabase>, IDispos
     }
 
     [Fact]
+    public async Task Critic_agreement_compares_the_edit_verification_answer_with_the_oracles_edit_success()
+    {
+        // The oracle's edit success follows the item's parity and its preservation the opposite; the critic's p_edit
+        // follows edit success and its other answers do not. Any other metric pair would not give r = 1.
+        const string experiment = "report-agreement";
+        var set = await ShapesBench.WriteAsync(_dir.Path, new BenchOptions { ItemsPerType = 2 });
+        var bench = await ShapesWorldBenchLoader.LoadAsync(set.Directory);
+        var outputs = Path.Combine(_dir.Path, "agreement-outputs");
+        var store = new EvalStore(db.DataSource);
+        foreach (var judge in new[] { "oracle", "critic" })
+        {
+            string[] metrics = judge == "oracle" ? ["realism", "preservation", "psnr", "ssim", "edit_success"] : ["p_edit", "p_identity", "score"];
+            var (runId, _) = await store.CreateOrResumeRunAsync(new EvalRunSpec(experiment, "full", "ckpt.safetensors", bench.Name, judge, null, 4, 1, null,
+                new JsonObject { ["judge"] = judge })
+            {
+                Metrics = metrics,
+                OutputsDirectory = outputs,
+                BenchmarkRoot = set.Directory,
+            });
+            foreach (var (item, index) in bench.Items.Select((item, index) => (item, index)))
+            {
+                double edited = index % 2;
+                var scores = judge == "oracle"
+                    ? new Dictionary<string, double> { ["realism"] = 0.5, ["preservation"] = 1 - edited, ["psnr"] = 20 + index, ["ssim"] = 0.5, ["edit_success"] = edited }
+                    : new Dictionary<string, double> { ["p_edit"] = 0.2 + 0.6 * edited, ["p_identity"] = 0.9 - 0.6 * edited, ["score"] = 0.55 };
+                await store.SaveJudgmentAsync(runId, item.Key, 0, item.Group, false, OutputLayout.RelativePath(item.Group, item.Key), JudgeOutcome.Scored(scores, []));
+            }
+            await new EvalRunner(store).SummariseAsync(runId, metrics, false, new EvalOptions { BootstrapRounds = 10 });
+        }
+
+        var result = await new ReportBuilder(db.DataSource).BuildAsync(new ReportRequest(experiment, null, Path.Combine(_dir.Path, "agreement-report")));
+
+        var markdown = await File.ReadAllTextAsync(result.MarkdownPath);
+        Assert.Contains("Pearson r = 1.000", markdown);
+        Assert.Contains("the critic's verdict (p_edit ≥ 0.5) agrees with oracle (edit_success ≥ 0.5) on 100.0% of items", markdown);
+        Assert.Contains("agreement-full-oracle.png", result.Images);
+    }
+
+    [Fact]
     public async Task The_ablation_table_counts_failures_next_to_the_means()
     {
         await SeedAsync("report-table");

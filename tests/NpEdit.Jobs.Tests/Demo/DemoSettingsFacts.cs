@@ -22,6 +22,16 @@ public sealed class DemoSettingsFacts
         Assert.Equal(preset.WarmupSteps, Resolve(DemoSettings.Full).WarmupSteps);
     }
 
+    [Fact]
+    public void E010_TeacherReadsCompactCaptions_AgainstG_initsTrainedUnconditional()
+    {
+        // The e001 G_init learned compact captions only: prompted with prose c^x, the DMD teacher drew patch noise.
+        var loss = ConfigLoader.Load<NpEditConfig>(E010, DemoSettings.Full.TrainSets.Select(kv => $"{kv.Key}={kv.Value}")).Value.Loss;
+
+        Assert.Equal(TeacherCaption.Compact, loss.TeacherCaption);
+        Assert.Equal("", loss.NegativePrompt);
+    }
+
     [Theory]
     [InlineData("demo")]
     [InlineData("demo-quick")]

@@ -39,6 +39,24 @@ public sealed class GridExpanderFacts
     }
 
     [Fact]
+    public void WithSeeds_KeepsTheChosenSeedsPoints_WithTheHashesTheFullGridGivesThem()
+    {
+        var full = GridSpec.Parse(Sweep, "sweep.yaml");
+        var firstSeed = GridExpander.Expand(full.WithSeeds([1]));
+
+        Assert.Equal(2 * 3, firstSeed.Count);
+        Assert.All(firstSeed, p => Assert.EndsWith("seed=1", p.Label));
+        var fullHashes = GridExpander.Expand(full).ToDictionary(p => p.Label, p => p.Hash);
+        Assert.All(firstSeed, p => Assert.Equal(fullHashes[p.Label], p.Hash));
+        Assert.Equal([1L], full.WithSeeds([1]).ToDocument()["seeds"]!.AsArray().Select(n => n!.GetValue<long>()));
+
+        var unknown = Assert.Throws<ConfigException>(() => full.WithSeeds([1, 7]));
+        Assert.Contains("7", unknown.Message);
+        Assert.Contains("[0, 1]", unknown.Message);
+        Assert.Throws<ConfigException>(() => full.WithSeeds([]));
+    }
+
+    [Fact]
     public void Hashes_AreStable_AcrossKeyOrderNumberSpellingAndDottedOrNestedKeys()
     {
         const string reordered = """

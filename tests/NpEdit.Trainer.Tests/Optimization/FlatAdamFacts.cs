@@ -215,6 +215,52 @@ public sealed class FlatAdamFacts : IDisposable
         Assert.True(MaxDifference(initial, flatModel) > 1e-2);
     }
 
+    [Fact]
+    public void MixedPrecision_UpdatesSliceBySlice_WithoutScalingTheBf16Gradient_AndClipsAsOneBuffer()
+    {
+        // A 2B model's fp32 gradient copy is 8 GB: under mixed precision the gradient is upcast one slice at a time,
+        // in the norm and in the update, and the clip coefficient is applied to each upcast slice. 37-element slices
+        // (not a divisor of any tensor size) must give what one slice gives. ε = 1 makes the step depend on the
+        // gradient's scale (Adam's update is otherwise nearly scale-free), so a missing clip would show.
+        var settings = new AdamSettings(1e-2, 0.0, 0.9, Eps: 1.0);
+        (Sequential Model, Tensor[] Masters) Bf16Model()
+        {
+            manual_seed(7);
+            var model = nn.Sequential(nn.Linear(6, 16), nn.GELU(), nn.Linear(16, 3));
+            var masters = model.parameters().Select(p => p.detach().clone()).ToArray();
+            model.to(bfloat16);
+            return (model, masters);
+        }
+        var x = randn(8, 6).to(bfloat16);
+        var target = randn(8, 3) * 10;
+        var runs = new[] { (Slice: 0L, Clip: 0.05), (Slice: 37L, Clip: 0.05), (Slice: 0L, Clip: 0.0) }.Select(run =>
+        {
+            var (model, masters) = Bf16Model();
+            var optimizer = new FlatAdam(model.parameters(), settings, masters) { SliceElements = run.Slice };
+            var norms = new List<double>();
+            for (var step = 0; step < 5; step++)
+            {
+                using var scope = NewDisposeScope();
+                optimizer.ZeroGrad();
+                nn.functional.mse_loss(model.call(x).to(float32), target).backward();
+                using var before = optimizer.GradientBufferOf(0).clone();
+                norms.Add(optimizer.ClipGradNorm(run.Clip));
+                Assert.True(before.eq(optimizer.GradientBufferOf(0)).all().item<bool>(), "clipping changed the bf16 gradient");
+                optimizer.Step();
+            }
+            return (Model: model, Optimizer: optimizer, Norms: norms);
+        }).ToArray();
+
+        var (whole, sliced, unclipped) = (runs[0], runs[1], runs[2]);
+        Assert.All(whole.Norms, n => Assert.True(n > 0.05, $"norm {n} does not clip"));
+        foreach (var (a, b) in whole.Norms.Zip(sliced.Norms))
+            Assert.Equal(a, b, a * 1e-5);
+        Assert.True(MaxDifference(whole.Model, sliced.Model) == 0, $"bf16 copies differ by {MaxDifference(whole.Model, sliced.Model)}");
+        Assert.True(MaxDifference(whole.Model, unclipped.Model) > 1e-3, "clipping did not change the update");
+        foreach (var run in runs)
+            run.Optimizer.Dispose();
+    }
+
     /// <summary>Either implementation; TorchAdam's parameters start with zero gradients, so unused ones step as in FlatAdam.</summary>
     private static IAdamOptimizer Create(bool torch, DiT dit, AdamSettings settings)
     {

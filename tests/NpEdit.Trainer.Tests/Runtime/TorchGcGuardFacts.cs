@@ -31,6 +31,74 @@ public class TorchGcGuardFacts
         Assert.Equal(before, GCSettings.LatencyMode);
     }
 
+    /// <summary>
+    /// Two workers training in one process: the block that opened the region ends while another thread's block is
+    /// still inside (inside libtorch). It must neither end the region nor collect then (the old guard did both, and
+    /// the other thread's scalars were freed mid-call); the collection comes when the last block ends, and a block
+    /// started meanwhile waits for it.
+    /// </summary>
+    [Fact]
+    public void TheFirstBlockEndingWhileAnotherThreadsBlockRuns_LeavesTheRegionOpen_AndTheLastOneOutCollects()
+    {
+        using var firstInside = new ManualResetEventSlim();
+        using var firstLeave = new ManualResetEventSlim();
+        using var firstDone = new ManualResetEventSlim();
+        using var otherInside = new ManualResetEventSlim();
+        using var otherLeave = new ManualResetEventSlim();
+        var start = 0;
+        var collectionsAfterFirst = -1;
+        var modeAfterFirst = GCLatencyMode.Batch;
+        var first = new Thread(() =>
+        {
+            using (TorchGcGuard.Enter())
+            {
+                firstInside.Set();
+                firstLeave.Wait();
+            }
+            modeAfterFirst = GCSettings.LatencyMode;
+            collectionsAfterFirst = GC.CollectionCount(0) - start;
+            firstDone.Set();
+        });
+        var other = new Thread(() =>
+        {
+            using (TorchGcGuard.Enter())
+            {
+                otherInside.Set();
+                otherLeave.Wait();
+            }
+        });
+        first.Start();
+        firstInside.Wait();
+        Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        other.Start();
+        otherInside.Wait();
+        start = GC.CollectionCount(0);
+        firstLeave.Set();
+        firstDone.Wait();
+
+        using var thirdEntered = new ManualResetEventSlim();
+        var collectionsBeforeThird = -1;
+        var third = new Thread(() =>
+        {
+            using (TorchGcGuard.Enter())
+            {
+                collectionsBeforeThird = GC.CollectionCount(0) - start;
+                thirdEntered.Set();
+            }
+        });
+        third.Start();
+        Assert.False(thirdEntered.Wait(200), "a new block started before the blocks in flight were out and collected");
+        otherLeave.Set();
+        first.Join();
+        other.Join();
+        third.Join();
+
+        Assert.Equal(GCLatencyMode.NoGCRegion, modeAfterFirst);
+        Assert.Equal(0, collectionsAfterFirst);
+        Assert.True(collectionsBeforeThird >= 1, "the last block out did not collect");
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+    }
+
     [Fact]
     public void NestedGuards_LeaveTheOuterRegionOpen_UntilTheOuterEnds()
     {

@@ -110,6 +110,26 @@ public sealed class AblationSwitchFacts
     }
 
     [Fact]
+    public void TeacherCaption_Compact_RewordsOnlyWhatTheTeacherAndAuxiliaryRead()
+    {
+        var edited = MainPhase(TrainingFixtures.Config(Objective.OnlyDmd));
+        var compact = edited with { Loss = edited.Loss with { TeacherCaption = TeacherCaption.Compact } };
+        using var asWritten = Trainer(edited, null);
+        using var reworded = Trainer(compact, null);
+        var sample = Examples[0].Sample;
+
+        var logsAsWritten = OneStep(asWritten);
+        var logsReworded = OneStep(reworded);
+
+        Assert.Equal(sample.EditedCaption, asWritten.TeacherPrompt(sample));
+        Assert.Equal(NpEdit.Trainer.Pretraining.CompactCaptionRewriter.Rewrite(sample.EditedCaption), reworded.TeacherPrompt(sample));
+        Assert.NotEqual(sample.EditedCaption, reworded.TeacherPrompt(sample));
+        Assert.Equal(logsAsWritten["unroll/t"], logsReworded["unroll/t"]);        // G_θ's pass and the step's draws are the same
+        Assert.NotEqual(logsAsWritten["loss/dmd"], logsReworded["loss/dmd"]);      // the teacher's and A_φ's x̂0 are not
+        Assert.NotEqual(logsAsWritten["loss/aux"], logsReworded["loss/aux"]);
+    }
+
+    [Fact]
     public void PrecisionAndTwoPass_AreConfigValues_AndTwoPassNeedsAGrid()
     {
         var required = new System.Text.Json.Nodes.JsonObject

@@ -29,6 +29,9 @@ public sealed record LossSection
     public string[] HardEditTypes { get; init; } = ["remove", "shape", "style", "action"];
     public string NegativePrompt { get; init; } = "low quality, artifacts";
 
+    /// <summary>The wording of c^x that the teacher and A_φ read.</summary>
+    public TeacherCaption TeacherCaption { get; init; } = TeacherCaption.Edited;
+
     /// <summary>DMD re-noising time t ~ U[dmd_t_min, dmd_t_max].</summary>
     public double DmdTMin { get; init; } = 0.02;
     public double DmdTMax { get; init; } = 0.98;
