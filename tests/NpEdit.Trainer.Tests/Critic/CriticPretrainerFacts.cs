@@ -96,9 +96,10 @@ public class CriticPretrainerFacts
         Assert.True(Mean(steps.TakeLast(5), "loss/scene_labels") < 0.75 * Mean(steps.Take(5), "loss/scene_labels"), report);
         Assert.True(Mean(steps.TakeLast(5), "loss/caption") < 0.9 * Mean(steps.Take(5), "loss/caption"), report);
         Assert.True(Mean(steps.TakeLast(5), "loss/kind") < 0.75 * Mean(steps.Take(5), "loss/kind"), report);
-        // In 60 steps the tiny critic learns only the base rate of changed patches (the loss settles at ≈ ln 2 from
-        // step ≈ 15 in every seed tried, after the first steps' swings); the fall below it is measured in bench/RESULTS.md.
-        Assert.True(Mean(steps.TakeLast(5), "loss/change") < Math.Log(2) + 0.05, report);
+        // In 60 steps the tiny critic learns little more than the base rate of changed patches (0.73 → 0.69 with this
+        // seed; a bound of ln 2 + 0.05 would hold at the start already): the read-out must still fall measurably. Its
+        // fall well below ln 2 takes hundreds of steps and is measured in bench/RESULTS.md (runs B, M1).
+        Assert.True(Mean(steps.TakeLast(5), "loss/change") < Mean(steps.Take(5), "loss/change") - 0.02, report);
         Assert.All(steps, s => Assert.True(double.IsFinite(s["loss"]) && double.IsFinite(s["loss/subject_answer"]) && s["skipped"] == 0));
         Assert.All(steps, s => Assert.False(s.ContainsKey("loss/grounding"), "images first: no patch can see the question"));
         Assert.All(steps, s => Assert.False(s.ContainsKey("loss/scene_caption"), "the scene caption is off by default"));
