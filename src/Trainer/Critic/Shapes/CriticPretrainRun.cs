@@ -45,38 +45,9 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
             using var trainer = new CriticPretrainer(config, critic, device);
             var pending = new List<MetricPoint>();
             var clock = Stopwatch.StartNew();
-            // Vision stage: its own examples (a later stretch of the training stream), its own step count in the metrics.
-            using (var images = ShapesCriticData.Stream(ShapesCriticData.TrainStream, VisionStreamStart).Chunk(config.VisionBatchSize).GetEnumerator())
-            {
-                while (trainer.VisionStep < config.VisionSteps)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    images.MoveNext();
-                    var step = trainer.TrainVisionStep(images.Current);
-                    pending.AddRange(step.Select(kv => new MetricPoint(run.Id, kv.Key, trainer.VisionStep, kv.Value, DateTime.UtcNow)));
-                    if (trainer.VisionStep % LogEvery == 0 || trainer.VisionStep == config.VisionSteps)
-                    {
-                        await metrics.LogAsync(pending, ct);
-                        pending.Clear();
-                    }
-                }
-            }
-            // Captioning stage: its own examples and step count, as the vision stage.
-            using (var images = ShapesCriticData.Stream(ShapesCriticData.TrainStream, CaptionStreamStart).Chunk(config.BatchSize).GetEnumerator())
-            {
-                while (trainer.CaptionStep < config.CaptionSteps)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    images.MoveNext();
-                    var step = trainer.TrainCaptionStep(images.Current);
-                    pending.AddRange(step.Select(kv => new MetricPoint(run.Id, kv.Key, trainer.CaptionStep, kv.Value, DateTime.UtcNow)));
-                    if (trainer.CaptionStep % LogEvery == 0 || trainer.CaptionStep == config.CaptionSteps)
-                    {
-                        await metrics.LogAsync(pending, ct);
-                        pending.Clear();
-                    }
-                }
-            }
+            // Vision and captioning stages: each its own stretch of the training stream and its own step count in the metrics.
+            await RunStageAsync(run.Id, VisionStreamStart, config.VisionBatchSize, config.VisionSteps, () => trainer.VisionStep, trainer.TrainVisionStep, ct);
+            await RunStageAsync(run.Id, CaptionStreamStart, config.BatchSize, config.CaptionSteps, () => trainer.CaptionStep, trainer.TrainCaptionStep, ct);
             using var batches = CriticTrainingBatches.Stream(config).GetEnumerator();
             IReadOnlyDictionary<string, double> evaluation = new Dictionary<string, double>();
             while (trainer.Step < config.Steps)
@@ -115,6 +86,26 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
         {
             await runs.SetStatusAsync(run.Id, RunStatus.Failed, e.Message, CancellationToken.None);
             throw;
+        }
+    }
+
+    /// <summary>Runs a stage before the Yes/No stage until <paramref name="stepOf"/> reaches <paramref name="steps"/> (a resumed trainer continues), logging every <see cref="LogEvery"/> steps.</summary>
+    async Task RunStageAsync(Guid runId, long streamStart, int batchSize, int steps, Func<long> stepOf,
+        Func<IReadOnlyList<CriticExample>, IReadOnlyDictionary<string, double>> trainStep, CancellationToken ct)
+    {
+        var pending = new List<MetricPoint>();
+        using var batches = ShapesCriticData.Stream(ShapesCriticData.TrainStream, streamStart).Chunk(batchSize).GetEnumerator();
+        while (stepOf() < steps)
+        {
+            ct.ThrowIfCancellationRequested();
+            batches.MoveNext();
+            var step = trainStep(batches.Current);
+            pending.AddRange(step.Select(kv => new MetricPoint(runId, kv.Key, stepOf(), kv.Value, DateTime.UtcNow)));
+            if (stepOf() % LogEvery == 0 || stepOf() == steps)
+            {
+                await metrics.LogAsync(pending, ct);
+                pending.Clear();
+            }
         }
     }
 }

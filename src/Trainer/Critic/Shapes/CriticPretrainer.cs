@@ -112,14 +112,19 @@ public sealed class CriticPretrainer : IDisposable
         visionOptimizer.zero_grad();
         loss.backward();
         var gradNorm = nn.utils.clip_grad_norm_(visionParameters, config.MaxGradNorm());
-        // Linear warm-up over the first tenth, then constant: the stage is short.
-        var warmup = Math.Max(1, config.VisionSteps / 10);
-        foreach (var group in visionOptimizer.ParamGroups)
-            group.LearningRate = config.VisionLearningRate * Math.Min(1.0, (VisionStep + 1.0) / warmup);
+        StageWarmUp(visionOptimizer, config.VisionLearningRate, VisionStep, config.VisionSteps);
         if (double.IsFinite(gradNorm))
             visionOptimizer.step();
         VisionStep++;
         return new Dictionary<string, double> { ["vision/loss"] = loss.item<float>(), ["vision/grad_norm"] = gradNorm };
+    }
+
+    /// <summary>The learning rate of a short stage (vision, captioning): linear warm-up over its first tenth, then constant.</summary>
+    static void StageWarmUp(optim.Optimizer optimizer, double peak, long step, int stageSteps)
+    {
+        var warmup = Math.Max(1, stageSteps / 10);
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = peak * Math.Min(1.0, (step + 1.0) / warmup);
     }
 
     /// <summary>
@@ -142,10 +147,7 @@ public sealed class CriticPretrainer : IDisposable
         captionOptimizer.zero_grad();
         loss.backward();
         var gradNorm = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm());
-        // Linear warm-up over the first tenth, then constant, as the vision stage.
-        var warmup = Math.Max(1, config.CaptionSteps / 10);
-        foreach (var group in captionOptimizer.ParamGroups)
-            group.LearningRate = config.LearningRate * Math.Min(1.0, (CaptionStep + 1.0) / warmup);
+        StageWarmUp(captionOptimizer, config.LearningRate, CaptionStep, config.CaptionSteps);
         if (double.IsFinite(gradNorm))
             captionOptimizer.step();
         CaptionStep++;
