@@ -42,9 +42,13 @@ public static class OracleCheckpoint
             throw new FileNotFoundException($"{configPath} not found; an oracle checkpoint is the .safetensors file written by 'npedit oracle train' plus its .config.json.", configPath);
         var file = JsonSerializer.Deserialize<OracleCheckpointFile>(File.ReadAllText(configPath), Json)
             ?? throw new InvalidDataException($"{configPath} holds no oracle config.");
-        if (file.Format != OracleCheckpointFile.CurrentFormat)
-            throw new InvalidDataException($"{configPath} has format '{file.Format}', expected '{OracleCheckpointFile.CurrentFormat}'; retrain with 'npedit oracle train'.");
-        return file;
+        return file.Format switch
+        {
+            OracleCheckpointFile.CurrentFormat => file,
+            // Format 1 predates the detail branch: its network has none, but the missing Detail key reads as the default branch.
+            OracleCheckpointFile.FirstFormat => file with { Model = file.Model with { Detail = null } },
+            _ => throw new InvalidDataException($"{configPath} has format '{file.Format}', expected '{OracleCheckpointFile.CurrentFormat}' or '{OracleCheckpointFile.FirstFormat}'; retrain with 'npedit oracle train'."),
+        };
     }
 
     /// <summary>Rebuilds the network from the config and loads the weights; every key must match.</summary>
