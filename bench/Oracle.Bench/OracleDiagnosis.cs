@@ -9,7 +9,7 @@ using NpEdit.ShapesWorld.Scenes;
 /// </summary>
 internal static class OracleDiagnosis
 {
-    public static void Run(string? checkpoint, int scenes, long firstScene)
+    public static void Run(string? checkpoint, int scenes, long firstScene, string? dumpDirectory = null)
     {
         using var parser = OracleCheckpoint.Load(OracleCheckpoint.Resolve(checkpoint));
         int resolution = parser.Config.Resolution;
@@ -27,6 +27,8 @@ internal static class OracleDiagnosis
                 var po = parsed[s].Objects.FirstOrDefault(o => o.Cell == to.Cell);
                 if (po is null) continue;
                 confusion[(int)to.Pattern, (int)po.Pattern]++;
+                if (dumpDirectory is not null && to.Pattern != po.Pattern)
+                    DumpCell(dumpDirectory, truth[s], to, po, resolution, s);
                 pattern.Add(to, truth[s].Style, to.Pattern == po.Pattern);
                 int order = ShapeSymmetry.Order(to.Shape);
                 if (order > 0)
@@ -43,6 +45,21 @@ internal static class OracleDiagnosis
         rotation.Print("rotation");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"rotation errors with the shape read right: {rotation.WrongWithShapeRight} of {rotation.Wrong}"));
+    }
+
+    /// <summary>The misread object's cell, 8× enlarged, as a PNG named by what it is and how it was read.</summary>
+    private static void DumpCell(string directory, Scene scene, SceneObject truth, SceneObject read, int resolution, int index)
+    {
+        Directory.CreateDirectory(directory);
+        var image = RgbImage.Render(scene, resolution);
+        int cell = resolution / 3, zoom = 8, x0 = (int)truth.Cell % 3 * cell, y0 = (int)truth.Cell / 3 * cell;
+        var pixels = new byte[cell * zoom * cell * zoom * 3];
+        for (int y = 0; y < cell * zoom; y++)
+            for (int x = 0; x < cell * zoom; x++)
+                for (int k = 0; k < 3; k++)
+                    pixels[(y * cell * zoom + x) * 3 + k] = image.Pixels[((y0 + y / zoom) * resolution + x0 + x / zoom) * 3 + k];
+        var name = $"{index:D4}-{truth.Cell}-{truth.Size}-{scene.Style}-{truth.Pattern}-as-{read.Pattern}.png";
+        File.WriteAllBytes(Path.Combine(directory, name), NpEdit.ShapesWorld.Rendering.PngCodec.Encode(pixels, cell * zoom, cell * zoom));
     }
 
     private sealed class Tally

@@ -2,7 +2,7 @@ namespace NpEdit.Evaluator.Oracle;
 
 /// <summary>
 /// The scene parser's detail branch (<see cref="SceneParserNet"/>): a small conv head over each cell's window of the
-/// full-resolution feature map, whose feature the fine-grained heads (shape, size, pattern, rotation) read beside the
+/// pixels and the full-resolution feature map, whose feature the fine-grained heads (shape, size, pattern, rotation) read beside the
 /// cell feature. A fill pattern's stripes are 2–4 px apart on a 64-px render and a 15° turn moves a small object's tip
 /// by about 1.4 px: both are gone by the stride-8 map the cell feature comes from.
 /// </summary>

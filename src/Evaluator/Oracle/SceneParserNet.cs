@@ -12,7 +12,7 @@ namespace NpEdit.Evaluator.Oracle;
 /// per-cell heads classify (occupant, shape, colour, size, pattern, rotation bin, sign letter) or regress (jitter).
 /// Global heads read the mean and max of the nine features for background and style. Sharing everything across cells
 /// means every cell trains on every object. Input: (B, 3, R, R) in [−1, 1] at <see cref="OracleConfig.Resolution"/>.
-/// With <see cref="OracleConfig.Detail"/>, a detail branch also reads each cell's window of the full-resolution map (not
+/// With <see cref="OracleConfig.Detail"/>, a detail branch also reads each cell's window of the pixels and the full-resolution map (not
 /// the stride-8 one: stripes 2–4 px apart and a 1-px turn of a small object's tip do not survive it), and its logits are
 /// added to those of the fine-grained heads (shape, size, pattern, rotation). That sum is one linear layer over both
 /// features; its detail half starts at zero, so a network without the branch continues as itself (<see cref="OracleTrainer.InitializeFrom"/>).
@@ -94,7 +94,7 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
         {
             var dc = d.Channels;
             detail = nn.Sequential(
-                ("conv_a", nn.Conv2d(c[0], dc[0], 3, padding: 1, bias: false)), ("norm_a", nn.BatchNorm2d(dc[0])), ("act_a", nn.ReLU()),
+                ("conv_a", nn.Conv2d(3 + c[0], dc[0], 3, padding: 1, bias: false)), ("norm_a", nn.BatchNorm2d(dc[0])), ("act_a", nn.ReLU()),
                 ("conv_b", nn.Conv2d(dc[0], dc[1], 3, stride: 2, padding: 1, bias: false)), ("norm_b", nn.BatchNorm2d(dc[1])), ("act_b", nn.ReLU()),
                 ("conv_c", nn.Conv2d(dc[1], dc[2], 3, stride: 2, padding: 1, bias: false)), ("norm_c", nn.BatchNorm2d(dc[2])), ("act_c", nn.ReLU()));
             // A 2×2 average keeps which side of the object is where (rotation); the max adds whether a texture is there anywhere (pattern).
@@ -129,19 +129,21 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
 
         Tensor shapeLogits = shape.call(features), sizeLogits = size.call(features);
         Tensor patternLogits = pattern.call(features), rotationLogits = rotation.call(features);
+        DetailLogits? fineLogits = null;
         if (detail is not null)
         {
-            var fine = Detail(full, batch);                                             // (B, 9, H_d)
-            shapeLogits += shapeDetail!.call(fine);
-            sizeLogits += sizeDetail!.call(fine);
-            patternLogits += patternDetail!.call(fine);
-            rotationLogits += rotationDetail!.call(fine);
+            var fine = Detail(cat([padded, full], 1), batch);                           // (B, 9, H_d)
+            fineLogits = new DetailLogits(shapeDetail!.call(fine), sizeDetail!.call(fine), patternDetail!.call(fine), rotationDetail!.call(fine));
+            shapeLogits += fineLogits.Shape;
+            sizeLogits += fineLogits.Size;
+            patternLogits += fineLogits.Pattern;
+            rotationLogits += fineLogits.Rotation;
         }
 
         return new SceneParserOutput(
             occupancy.call(features), shapeLogits, color.call(features), sizeLogits,
             patternLogits, rotationLogits, jitter.call(features) + offset, character.call(features),
-            backgroundKind.call(scene), backgroundTint.call(scene), style.call(scene));
+            backgroundKind.call(scene), backgroundTint.call(scene), style.call(scene), fineLogits);
     }
 
     /// <summary>Whether the network has the detail branch (<see cref="OracleConfig.Detail"/>).</summary>
@@ -166,7 +168,7 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
     public static bool IsDetail(string name) =>
         name.StartsWith("detail", StringComparison.Ordinal) || name.Contains("Detail.", StringComparison.Ordinal);
 
-    /// <summary>Each cell's window of the full-resolution map through the detail convs, pooled to one feature per cell.</summary>
+    /// <summary>Each cell's window of the pixels and the full-resolution map through the detail convs, pooled to one feature per cell.</summary>
     private Tensor Detail(Tensor full, long batch)
     {
         int crop = Config.CropSize;

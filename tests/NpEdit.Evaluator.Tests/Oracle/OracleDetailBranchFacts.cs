@@ -80,6 +80,26 @@ public class OracleDetailBranchFacts
         Assert.Contains("retrain with 'npedit oracle train'", Assert.Throws<InvalidDataException>(() => OracleCheckpoint.Load(path)).Message);
     }
 
+    [Fact]
+    public void The_detail_logits_are_also_scored_alone_so_a_grown_branch_learns_from_every_object()
+    {
+        using var scope = NewDisposeScope();
+        var scenes = Enumerable.Range(0, 3).Select(i => OracleScenes.HeldOut(i).Scene).ToArray();
+        var input = OracleInput.ToTensor(scenes.Select(s => RgbImage.Render(s, 64)).ToArray(), 64);
+        using var net = new SceneParserNet(Small);
+        var output = net.call(input);
+
+        var terms = OracleLoss.Terms(output, SceneTargets.Build(scenes, CPU));
+
+        Assert.NotNull(output.Detail);
+        foreach (var head in new[] { "shape", "size", "pattern", "rotation" })
+            Assert.Contains($"{head}/detail", terms.Keys);
+        // Zero-initialised, the detail logits are uniform: each alone-term is ln K.
+        Assert.Equal(Math.Log(OracleLabels.Patterns), terms["pattern/detail"].item<float>(), 4);
+        using var plain = new SceneParserNet(Small with { Detail = null });
+        Assert.DoesNotContain(OracleLoss.Terms(plain.call(input), SceneTargets.Build(scenes, CPU)).Keys, k => k.EndsWith("/detail", StringComparison.Ordinal));
+    }
+
     /// <summary>A briefly trained network without the branch, saved as a format-1 checkpoint (no Detail key).</summary>
     private static string SaveFormat1(string directory)
     {
