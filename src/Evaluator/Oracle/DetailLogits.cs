@@ -3,9 +3,9 @@ using static TorchSharp.torch;
 namespace NpEdit.Evaluator.Oracle;
 
 /// <summary>
-/// The detail branch's own logits for the fine-grained heads, (B, 9, K) each: the part it adds to
-/// <see cref="SceneParserOutput"/>'s Shape, Size, Pattern and Rotation. Training also scores them alone
-/// (<see cref="OracleLoss"/>), so a branch grown onto a trained network learns from every object, not only from those
-/// the rest still misreads.
+/// The fine-grained heads (shape, size, pattern, rotation) read from the detail branch alone, (B, 9, K) each, by heads
+/// that only training uses (<see cref="OracleLoss"/> scores them). The network's answer adds the branch through separate
+/// heads that start at zero under a trained network's confident logits, so their loss reaches the branch only through
+/// the objects that network still misreads, and faintly: scored alone, it learns from every object.
 /// </summary>
 public sealed record DetailLogits(Tensor Shape, Tensor Size, Tensor Pattern, Tensor Rotation);

@@ -6,7 +6,7 @@ namespace NpEdit.Evaluator.Oracle;
 /// <summary>
 /// The parser's training loss: the sum of one cross-entropy per classification head (averaged over the cells or
 /// scenes where the attribute applies; rotation is a class too, see <see cref="OracleLabels.RotationBins"/>) and a masked
-/// mean-squared error for jitter, plus the detail branch's logits scored on their own (<see cref="DetailLogits"/>).
+/// mean-squared error for jitter, plus the detail branch's training-only heads scored on their own (<see cref="DetailLogits"/>).
 /// Heads with nothing to supervise in a batch (say, no sign anywhere) contribute nothing rather than NaN.
 /// </summary>
 public static class OracleLoss
@@ -34,8 +34,7 @@ public static class OracleLoss
         if (t.RotatedCount > 0) terms["rotation"] = Classify(p.Rotation, t.Rotation);
         if (p.Detail is { } d && t.ObjectCount > 0)
         {
-            // The detail branch's logits alone, as if they were the whole answer: added to a trained network's logits they
-            // start at zero, and the sum's loss only teaches them on the objects that network still misreads.
+            // The detail branch read alone (DetailLogits says why).
             terms["shape/detail"] = Classify(d.Shape, t.Shape);
             terms["size/detail"] = Classify(d.Size, t.Size);
             terms["pattern/detail"] = Classify(d.Pattern, t.Pattern);

@@ -16,6 +16,7 @@ namespace NpEdit.Evaluator.Oracle;
 /// the stride-8 one: stripes 2–4 px apart and a 1-px turn of a small object's tip do not survive it), and its logits are
 /// added to those of the fine-grained heads (shape, size, pattern, rotation). That sum is one linear layer over both
 /// features; its detail half starts at zero, so a network without the branch continues as itself (<see cref="OracleTrainer.InitializeFrom"/>).
+/// Training-only heads also read the branch alone (<see cref="DetailLogits"/>), so it learns from every object.
 /// </summary>
 public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
 {
@@ -25,6 +26,7 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
     readonly Linear backgroundKind, backgroundTint, style;
     readonly Sequential? detail;
     readonly Linear? detailFeature, shapeDetail, sizeDetail, patternDetail, rotationDetail;
+    readonly Linear? shapeDetailAlone, sizeDetailAlone, patternDetailAlone, rotationDetailAlone;
     readonly IReadOnlyList<nn.Module<Tensor, Tensor>> stages;
     readonly int pad, window;
     readonly int[] windowX, windowY, detailX, detailY;
@@ -103,6 +105,11 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
             sizeDetail = ZeroLinear(d.Hidden, OracleLabels.Sizes);
             patternDetail = ZeroLinear(d.Hidden, OracleLabels.Patterns);
             rotationDetail = ZeroLinear(d.Hidden, OracleLabels.RotationBins);
+            // Training-only heads that read the branch alone (DetailLogits): they teach it from every object.
+            shapeDetailAlone = nn.Linear(d.Hidden, OracleLabels.Shapes);
+            sizeDetailAlone = nn.Linear(d.Hidden, OracleLabels.Sizes);
+            patternDetailAlone = nn.Linear(d.Hidden, OracleLabels.Patterns);
+            rotationDetailAlone = nn.Linear(d.Hidden, OracleLabels.RotationBins);
         }
         RegisterComponents();
     }
@@ -133,11 +140,11 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
         if (detail is not null)
         {
             var fine = Detail(cat([padded, full], 1), batch);                           // (B, 9, H_d)
-            fineLogits = new DetailLogits(shapeDetail!.call(fine), sizeDetail!.call(fine), patternDetail!.call(fine), rotationDetail!.call(fine));
-            shapeLogits += fineLogits.Shape;
-            sizeLogits += fineLogits.Size;
-            patternLogits += fineLogits.Pattern;
-            rotationLogits += fineLogits.Rotation;
+            shapeLogits += shapeDetail!.call(fine);
+            sizeLogits += sizeDetail!.call(fine);
+            patternLogits += patternDetail!.call(fine);
+            rotationLogits += rotationDetail!.call(fine);
+            fineLogits = new DetailLogits(shapeDetailAlone!.call(fine), sizeDetailAlone!.call(fine), patternDetailAlone!.call(fine), rotationDetailAlone!.call(fine));
         }
 
         return new SceneParserOutput(
@@ -166,7 +173,7 @@ public sealed class SceneParserNet : nn.Module<Tensor, SceneParserOutput>
 
     /// <summary>Whether a parameter or buffer name belongs to the detail branch.</summary>
     public static bool IsDetail(string name) =>
-        name.StartsWith("detail", StringComparison.Ordinal) || name.Contains("Detail.", StringComparison.Ordinal);
+        name.StartsWith("detail", StringComparison.Ordinal) || name.Contains("Detail", StringComparison.Ordinal);
 
     /// <summary>Each cell's window of the pixels and the full-resolution map through the detail convs, pooled to one feature per cell.</summary>
     private Tensor Detail(Tensor full, long batch)

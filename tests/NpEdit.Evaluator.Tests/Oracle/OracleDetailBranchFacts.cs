@@ -55,7 +55,8 @@ public class OracleDetailBranchFacts
             if (SceneParserNet.IsDetail(name)) continue;
             Assert.True(tensor.to_type(ScalarType.Float64).allclose(start[name].to_type(ScalarType.Float64), rtol: 0, atol: 0), $"{name} changed although only the detail branch trains");
         }
-        Assert.Contains(trainer.Network.state_dict(), kv => kv.Key == "patternDetail.weight" && !kv.Value.allclose(start[kv.Key], rtol: 0, atol: 0));
+        foreach (var name in new[] { "patternDetail.weight", "patternDetailAlone.weight", "detail.conv_a.weight" })
+            Assert.False(trainer.Network.state_dict()[name].allclose(start[name], rtol: 0, atol: 0), $"{name} did not train");
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public class OracleDetailBranchFacts
     }
 
     [Fact]
-    public void The_detail_logits_are_also_scored_alone_so_a_grown_branch_learns_from_every_object()
+    public void The_detail_branch_is_also_scored_alone_so_a_grown_branch_learns_from_every_object()
     {
         using var scope = NewDisposeScope();
         var scenes = Enumerable.Range(0, 3).Select(i => OracleScenes.HeldOut(i).Scene).ToArray();
@@ -94,8 +95,7 @@ public class OracleDetailBranchFacts
         Assert.NotNull(output.Detail);
         foreach (var head in new[] { "shape", "size", "pattern", "rotation" })
             Assert.Contains($"{head}/detail", terms.Keys);
-        // Zero-initialised, the detail logits are uniform: each alone-term is ln K.
-        Assert.Equal(Math.Log(OracleLabels.Patterns), terms["pattern/detail"].item<float>(), 4);
+        Assert.True(terms["pattern/detail"].item<float>() > 0.5, "an untrained branch cannot read patterns");
         using var plain = new SceneParserNet(Small with { Detail = null });
         Assert.DoesNotContain(OracleLoss.Terms(plain.call(input), SceneTargets.Build(scenes, CPU)).Keys, k => k.EndsWith("/detail", StringComparison.Ordinal));
     }
