@@ -61,6 +61,11 @@ public static class OracleCheckpoint
         var state = Safetensors.LoadStateDict(path);
         try
         {
+            var expected = net.state_dict();
+            var misshapen = state.Where(kv => expected.TryGetValue(kv.Key, out var t) && !t.shape.SequenceEqual(kv.Value.shape))
+                .Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.shape)}] (config: [{string.Join(", ", expected[kv.Key].shape)}])").ToArray();
+            if (misshapen.Length > 0)
+                throw new InvalidDataException($"{path} does not match its config: misshapen [{string.Join(", ", misshapen)}].");
             var (missing, unexpected) = net.load_state_dict(state, strict: false);
             if (missing.Count > 0 || unexpected.Count > 0)
                 throw new InvalidDataException($"{path} does not match its config: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");

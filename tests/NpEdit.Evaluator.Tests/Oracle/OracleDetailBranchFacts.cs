@@ -76,6 +76,14 @@ public class OracleDetailBranchFacts
         using var trainer = new OracleTrainer(new OracleTrainConfig { Steps = 1, BatchSize = 2, Model = Small });
         Assert.Contains("does not match its config", Assert.Throws<InvalidDataException>(() => trainer.InitializeFrom(path)).Message);
 
+        // Right keys, wrong widths: named, not a libtorch copy error.
+        config["Model"]!["Detail"] = null;
+        config["Model"]!["Hidden"] = 24;
+        File.WriteAllText(OracleCheckpoint.ConfigPath(path), config.ToJsonString());
+        var misshapen = Assert.Throws<InvalidDataException>(() => OracleCheckpoint.Load(path));
+        Assert.Contains("misshapen [", misshapen.Message);
+        Assert.Contains("cellFeature.weight [16, ", misshapen.Message);
+
         config["Format"] = "npedit-shapesworld-oracle/9";
         File.WriteAllText(OracleCheckpoint.ConfigPath(path), config.ToJsonString());
         Assert.Contains("retrain with 'npedit oracle train'", Assert.Throws<InvalidDataException>(() => OracleCheckpoint.Load(path)).Message);
