@@ -125,7 +125,7 @@ part_oracle() {
   done
   [ ${#jobs[@]} -gt 0 ] && wait "${jobs[@]}"
   for variant in ${ORACLE_VARIANTS:-continued detail}; do
-    [ -f "$logs/oracle-$variant.log" ] && echo "oracle $variant: $(grep -E "step [0-9]+/" "$logs/oracle-$variant.log" | tail -1) $(grep -vE "step [0-9]+/" "$logs/oracle-$variant.log" | grep -E "shape|pattern|rotation|all attributes|Wrote" | tr -s ' │|' ' ' | tr '\n' ' ')"
+    [ -f "$logs/oracle-$variant.log" ] && echo "oracle $variant: $(grep -E "step [0-9]+/" "$logs/oracle-$variant.log" | tail -1) $(grep -vE "step [0-9]+/" "$logs/oracle-$variant.log" | grep -E "│ *(shape|pattern|rotation|all attributes) |^Wrote" | tr -s ' │|' ' ' | tr '\n' ' ')"
   done
   tar -C "$work" -cf "$out/oracle.tar" oracle
 }
