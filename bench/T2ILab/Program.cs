@@ -7,7 +7,7 @@
 //
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/T2ILab -- --config experiments/e002-pretrain-shapes-s-gpu.yaml \
 //       [--set key=value]... [--device cpu|cuda|auto] [--seconds N] [--out DIR] [--save-every 1000] [--keep-every 5000]
-//       [--oracle-scenes 200] [--render-threads N] [--log-every 100] [--reserve 20] [--no-fit] [--resume]
+//       [--oracle-scenes 200] [--render-threads N] [--log-every 100] [--reserve 20] [--no-fit] [--no-tf32] [--resume]
 //
 // With --seconds the schedule is fitted to the time at the end of the warm-up (see below; --no-fit keeps `steps`), so
 // the cosine decay ends before the limit less --reserve seconds (the final checkpoint and evaluation).
@@ -50,10 +50,18 @@ try
 
     var selection = TorchRuntime.Initialize(DeviceSpec.Parse(Option("device") ?? "cpu"));
     var device = selection.Device;
+    // TF32 matmuls on CUDA (PyTorch's default for convolutions, off for matmuls since 1.12): fp32 matmuls are most of a
+    // shapes-s step at batch 512, and TF32 runs them on the tensor cores at a 10-bit mantissa; --no-tf32 keeps full fp32.
+    var tf32 = device.type == TorchSharp.DeviceType.CUDA && !args.Contains("--no-tf32");
+    if (tf32)
+    {
+        backends.cuda.matmul.allow_tf32 = true;
+        backends.cudnn.allow_tf32 = true;
+    }
     var trainerConfig = config.ToTrainerConfig();
     var resolution = trainerConfig.Model.DiT.ImageSize;
     Console.WriteLine($"config: {Option("config") ?? "(defaults)"} {string.Join(' ', sets.Select(x => "--set " + x))}");
-    Console.WriteLine($"device {device} ({selection.Reason}), {get_num_threads()} torch threads, {Environment.ProcessorCount} cores; " +
+    Console.WriteLine($"device {device} ({selection.Reason}{(tf32 ? ", TF32 matmuls" : "")}), {get_num_threads()} torch threads, {Environment.ProcessorCount} cores; " +
                       $"{config.Preset}, {config.Steps} steps at batch {config.Data.BatchSize}, lr {config.LearningRate}, ema {config.EmaDecay}, limit {seconds} s");
 
     var render = Stopwatch.StartNew();
@@ -169,6 +177,7 @@ try
         ["impl"] = "t2ilab",
         ["preset"] = config.Preset,
         ["batch"] = config.Data.BatchSize,
+        ["tf32"] = tf32,
         ["steps"] = trainer.Step,
         ["schedule_steps"] = trainer.Config.Steps,
         ["stopped"] = reason,

@@ -157,7 +157,7 @@ part_ginit() {
   local seconds=$(($(left) - 45)) entry name jobs=() device="${BENCH_DEVICE:-cuda}"
   [ "$seconds" -gt "${GINIT_SECONDS:-240}" ] && seconds=${GINIT_SECONDS:-240}
   [ "$seconds" -lt 30 ] && { echo "ginit: skipped, only $(left) s left"; return; }
-  local runs="${GINIT_RUNS:-lr2e-3=;lr1e-3=--set learning_rate=0.001;ow3=--set data.object_weight=3}"
+  local runs="${GINIT_RUNS:-e002=;lr1e-3=--set learning_rate=0.001;b1024=--set data.batch_size=1024}"
   IFS=';' read -ra entries <<< "$runs"
   for entry in "${entries[@]}"; do
     name="${entry%%=*}"
@@ -220,7 +220,7 @@ for r in rows:
         side += ":" + r.get("optimizer", "torch")   # rows from before --optimizer ran optim.AdamW
     key = (r["part"], r.get("preset", ""), r.get("critic", ""), str(r.get("dtype", "")).lower(), r.get("batch", ""))
     groups[key][side].append(r)
-lines += ["", "| part | preset | critic | dtype | batch | TorchSharp Adam | params (PyTorch / TorchSharp) | PyTorch ms | TorchSharp ms | TorchSharp speed / PyTorch | smi peak MiB (PyTorch / TorchSharp) |",
+lines += [] if not groups else ["", "| part | preset | critic | dtype | batch | TorchSharp Adam | params (PyTorch / TorchSharp) | PyTorch ms | TorchSharp ms | TorchSharp speed / PyTorch | smi peak MiB (PyTorch / TorchSharp) |",
           "|---|---|---|---|---|---|---|---|---|---|---|"]
 def ms(r): return r.get("ms_per_step_mean", r.get("ms_per_step"))
 def params(r): return r.get("parameters", r.get("gen_params"))
