@@ -5,8 +5,10 @@
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --set steps=300 --set vision_steps=50 --eval-every 100 --heldout 60
 //   options: --set key=value (CriticPretrainConfig, snake case; repeatable), --patch 16 (the preset's patch size),
 //            --families presence,edit (train and evaluate only these), --eval-every N, --heldout N (per family),
-//            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe),
+//            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe; written at every evaluation),
 //            --device cuda (default cpu; bench/gpu/session.sh criticlab runs it on the GPU machine),
+//            --render-workers N (threads rendering batches ahead of the step, default cores − 1 up to 4; 0: on the training thread),
+//            --render-bench N (only render N Yes/No batches, inline and with the workers: batches/s, and that they agree),
 //            (--set prompt_layout=question_first: the prompt layout, CriticPromptLayout)
 //            (--set caption_steps=400 [--set caption_order=name_first]: the captioning stage, CriticPretrainer.TrainCaptionStep)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --probe critic.safetensors --heldout 100
@@ -36,8 +38,27 @@ if (Option("patch") is { } patch)
     critic = critic with { Model = critic.Model with { VisionConfig = critic.Model.VisionConfig with { PatchSize = int.Parse(patch, CultureInfo.InvariantCulture) } } };
 Console.WriteLine($"config: {string.Join(' ', sets)} patch {critic.Model.VisionConfig.PatchSize} ({critic.Model.TokensPerImage} positions per image), layout {critic.PromptLayout}, families {string.Join(',', families)}");
 
+var renderWorkers = int.Parse(Option("render-workers") ?? CriticTrainingBatches.DefaultWorkers.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 IEnumerable<CriticExample> Stream(ulong stream, long start = 0) => ShapesCriticData.Stream(stream, start).Where(e => families.Contains(e.Family));
-var heldOut = Stream(ShapesCriticData.HeldOutStream).Take(families.Length * heldOutPerFamily).ToArray();
+var heldOut = CriticTrainingBatches.HeldOut(families.Length * heldOutPerFamily, renderWorkers, families);
+if (Option("render-bench") is { } renderBatches)
+{
+    // Rendering alone: Yes/No batches per second on the training thread and with the workers, and whether they agree.
+    var count = int.Parse(renderBatches, CultureInfo.InvariantCulture);
+    string Fingerprint(CriticExample[] b) => string.Join('|', b.Select(e => e.Question + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(e.Candidate))));
+    string[] Render(int workers)
+    {
+        var clock = Stopwatch.StartNew();
+        using var prefetcher = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.YesNo(config, b, families), workers, count: count);
+        var prints = Enumerable.Range(0, count).Select(_ => Fingerprint(prefetcher.Next())).ToArray();
+        Console.WriteLine($"render-bench: {count} batches of {config.BatchSize} with {workers} workers: {count / clock.Elapsed.TotalSeconds:F1} batches/s");
+        return prints;
+    }
+    Render(0);   // warm-up: the first renders include the JIT's compilation
+    var inline = Render(0);
+    Console.WriteLine($"render-bench: the same batches with {renderWorkers} workers: {inline.SequenceEqual(Render(renderWorkers))}");
+    return;
+}
 foreach (var e in heldOut.Take(int.Parse(Option("dump") ?? "0", CultureInfo.InvariantCulture)))
     Console.WriteLine($"  {e.Family}/{e.Kind} {(e.AnswerIsYes ? "Yes" : "No")}: {e.Question}");
 if (args.Contains("--gc-race"))
@@ -203,46 +224,47 @@ double CpuSeconds() { cpu.Refresh(); return cpu.TotalProcessorTime.TotalSeconds;
 var start = CpuSeconds();
 
 using var trainer = new CriticPretrainer(config, critic, selection.Device);
-using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.VisionStreamStart).Chunk(config.VisionBatchSize).GetEnumerator())
+var wallClock = Stopwatch.StartNew();
+using (var images = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.Vision(config, b, families), renderWorkers, count: config.VisionSteps))
 {
     var losses = new List<double>();
     while (trainer.VisionStep < config.VisionSteps)
     {
-        images.MoveNext();
-        losses.Add(trainer.TrainVisionStep(images.Current)["vision/loss"]);
+        losses.Add(trainer.TrainVisionStep(images.Next())["vision/loss"]);
         if (trainer.VisionStep % 50 == 0 || trainer.VisionStep == config.VisionSteps)
         {
-            Console.WriteLine($"vision {trainer.VisionStep}: loss {losses.Average():F3}  cpu {CpuSeconds() - start:F0} s");
+            Console.WriteLine($"vision {trainer.VisionStep}: loss {losses.Average():F3}  cpu {CpuSeconds() - start:F0} s, wall {wallClock.Elapsed.TotalSeconds:F0} s");
             losses.Clear();
         }
     }
 }
-using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.CaptionStreamStart).Chunk(config.BatchSize).GetEnumerator())
+using (var images = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.Caption(config, b, families), renderWorkers, count: config.CaptionSteps))
 {
     var losses = new List<(double Caption, double ObjectWords, double Labels)>();
     while (trainer.CaptionStep < config.CaptionSteps)
     {
-        images.MoveNext();
-        var step = trainer.TrainCaptionStep(images.Current);
+        var step = trainer.TrainCaptionStep(images.Next());
         losses.Add((step["caption/loss"], step["caption/object_words"], step["caption/scene_labels"]));
         if (trainer.CaptionStep % 25 == 0 || trainer.CaptionStep == config.CaptionSteps)
         {
-            Console.WriteLine($"caption {trainer.CaptionStep}: caption loss {losses.Average(l => l.Caption):F3} (colour and shape words {losses.Average(l => l.ObjectWords):F3}) scene labels {losses.Average(l => l.Labels):F3}  cpu {CpuSeconds() - start:F0} s");
+            Console.WriteLine($"caption {trainer.CaptionStep}: caption loss {losses.Average(l => l.Caption):F3} (colour and shape words {losses.Average(l => l.ObjectWords):F3}) scene labels {losses.Average(l => l.Labels):F3}  cpu {CpuSeconds() - start:F0} s, wall {wallClock.Elapsed.TotalSeconds:F0} s");
             losses.Clear();
         }
     }
 }
-using var batches = (families.Length == CriticExample.Families.Length ? CriticTrainingBatches.Stream(config) : Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize)).GetEnumerator();
+using var batches = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.YesNo(config, b, families), renderWorkers, count: config.Steps);
+var (stepsAtWindow, wallAtWindow) = (0L, wallClock.Elapsed.TotalSeconds);
 var window = new List<IReadOnlyDictionary<string, double>>();
 var (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
 while (trainer.Step < config.Steps)
 {
-    batches.MoveNext();
-    window.Add(trainer.TrainStep(batches.Current));
+    window.Add(trainer.TrainStep(batches.Next()));
     if (trainer.Step % 25 == 0)
     {
         string Mean(string key) => window.Select(w => w.GetValueOrDefault(key, double.NaN)).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average().ToString("F3", CultureInfo.InvariantCulture);
-        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} grounding {Mean("loss/grounding")} scene_caption {Mean("loss/scene_caption")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
+        var stepsPerSecond = (trainer.Step - stepsAtWindow) / (wallClock.Elapsed.TotalSeconds - wallAtWindow);
+        (stepsAtWindow, wallAtWindow) = (trainer.Step, wallClock.Elapsed.TotalSeconds);
+        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} grounding {Mean("loss/grounding")} scene_caption {Mean("loss/scene_caption")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, wall {wallClock.Elapsed.TotalSeconds:F0} s, {stepsPerSecond:F2} steps/s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
         (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
         window.Clear();
     }
@@ -252,9 +274,12 @@ while (trainer.Step < config.Steps)
         var perFamily = string.Join("  ", families.Select(f => $"{f} {100 * metrics[$"heldout/accuracy/{f}"]:F1}"));
         var perKind = string.Join(" ", metrics.Where(m => m.Key.Count(c => c == '/') == 3).OrderBy(m => m.Key)
             .Select(m => $"{m.Key["heldout/accuracy/".Length..]}={100 * m.Value:F0}"));
-        Console.WriteLine($"EVAL step {trainer.Step}: overall {100 * metrics["heldout/accuracy"]:F1}  {perFamily}  cpu {CpuSeconds() - start:F0} s");
+        Console.WriteLine($"EVAL step {trainer.Step}: overall {100 * metrics["heldout/accuracy"]:F1}  {perFamily}  cpu {CpuSeconds() - start:F0} s, wall {wallClock.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine($"  kinds: {perKind}");
+        // A run cut by a time limit (bench/gpu/session.sh criticlab) keeps the critic of its last evaluation.
+        if (Option("save") is { } savePath)
+            trainer.Save(savePath);
+        wallAtWindow = wallClock.Elapsed.TotalSeconds;   // steps/s counts training steps only
+        stepsAtWindow = trainer.Step;
     }
 }
-if (Option("save") is { } savePath)
-    trainer.Save(savePath);

@@ -3,7 +3,8 @@
 # the others). On the GPU machine, from the repository root, after bench/gpu/pack.sh ran here:
 #   bench/gpu/session.sh [parts...]      parts: doctor fixture generator critic stepbench oracle criticlab (default: all but criticlab)
 # Unpacks .npedit/gpu/npedit-gpu.tar.xz, uses the PyTorch install's CUDA libtorch (NPEDIT_LIBTORCH), and writes at
-# most 8 files to $OUT: summary.md, results.jsonl, logs.tar.gz, and one tar per artefact (fixture.tar, oracle.tar).
+# most 8 files to $OUT: summary.md, results.jsonl, logs.tar.gz, and one tar per artefact (fixture.tar, oracle.tar,
+# criticlab.tar).
 # TorchSharp and PyTorch runs of one configuration alternate, so their ratio is measured side by side.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -123,26 +124,40 @@ part_oracle() {
   tar -C "$work" -cf "$out/oracle.tar" oracle
 }
 
-# Critic pretraining recipes at GPU speed (issue 5): is the mini critic compute-limited? Each CRITICLAB_RUNS entry
-# (name=CriticLab arguments, separated by ';') runs concurrently for CRITICLAB_SECONDS; CriticLab prints held-out
-# accuracy per family every --eval-every steps, so a run cut by the limit still reports its last evaluation.
+# Critic pretraining recipes at GPU speed (issue 5). Each CRITICLAB_RUNS entry (name=CriticLab arguments, entries
+# separated by ';') runs concurrently for at most CRITICLAB_SECONDS, with CRITICLAB_RENDER_WORKERS threads each
+# rendering its ShapesWorld batches ahead of the step (default: the cores shared out, at most 6 per run), one torch CPU
+# thread each. CriticLab prints held-out accuracy per family every --eval-every steps and saves the critic there, so a
+# run cut by the limit still leaves its last evaluated checkpoint; all of them (.safetensors + .config.json) and the
+# runs' logs go to $OUT/criticlab.tar. The default recipe: today's `npedit pretrain critic` settings (run M2) with the
+# Yes/No stage 2× and 4× as long (is the critic compute-limited?). BENCH_DEVICE=cpu smoke-tests it here.
 part_criticlab() {
-  local seconds=$(($(left) - 25)) entry name jobs=()
-  [ "$seconds" -gt "${CRITICLAB_SECONDS:-200}" ] && seconds=${CRITICLAB_SECONDS:-200}
+  local seconds=$(($(left) - 25)) entry name jobs=() device="${BENCH_DEVICE:-cuda}"
+  [ "$seconds" -gt "${CRITICLAB_SECONDS:-280}" ] && seconds=${CRITICLAB_SECONDS:-280}
   [ "$seconds" -lt 60 ] && { echo "criticlab: skipped, only $(left) s left"; return; }
-  local runs="${CRITICLAB_RUNS:-defaults=--set steps=8000 --set vision_steps=1000 --set warmup_steps=30 --eval-every 1000 --heldout 200;question_first=--set prompt_layout=question_first --set presence_steps=1000 --set steps=8000 --set vision_steps=1000 --set warmup_steps=30 --eval-every 1000 --heldout 200}"
+  local runs="${CRITICLAB_RUNS:-m2x2=--set steps=2400 --eval-every 600 --heldout 200;m2x4=--set steps=4800 --eval-every 800 --heldout 200}"
   IFS=';' read -ra entries <<< "$runs"
+  local workers=${CRITICLAB_RENDER_WORKERS:-$(( $(nproc) / ${#entries[@]} - 1 ))}
+  [ "$workers" -gt 6 ] && workers=6
+  [ "$workers" -lt 0 ] && workers=0
+  mkdir -p "$work/criticlab"
   for entry in "${entries[@]}"; do
     name="${entry%%=*}"
     # shellcheck disable=SC2086
-    timeout "$seconds" "$dotnet" "$work/CriticLab/CriticLab.dll" --device cuda ${entry#*=} > "$logs/criticlab-$name.log" 2>&1 &
+    NPEDIT_TORCH_THREADS=${CRITICLAB_TORCH_THREADS:-1} timeout "$seconds" "$dotnet" "$work/CriticLab/CriticLab.dll" --device "$device" \
+      --render-workers "$workers" --save "$work/criticlab/$name.safetensors" ${entry#*=} > "$logs/criticlab-$name.log" 2>&1 &
     jobs+=($!)
   done
   wait "${jobs[@]}"
   for entry in "${entries[@]}"; do
     name="${entry%%=*}"
-    echo "criticlab $name:"; grep -E "^(config|EVAL|  kinds|vision 1000)" "$logs/criticlab-$name.log"; grep "^step" "$logs/criticlab-$name.log" | tail -1
+    echo "criticlab $name ($workers render workers):"; grep "^config" "$logs/criticlab-$name.log"
+    for stage in vision caption step; do grep "^$stage " "$logs/criticlab-$name.log" | tail -1; done
+    grep -E "^(EVAL|  kinds)" "$logs/criticlab-$name.log"
+    cp "$logs/criticlab-$name.log" "$work/criticlab/"
   done
+  tar -C "$work" -cf "$out/criticlab.tar" criticlab
+  echo "criticlab: $(tar -tf "$out/criticlab.tar" | grep -c safetensors) checkpoints in criticlab.tar"
 }
 
 part_stepbench() {

@@ -173,12 +173,52 @@ public class ShapesCriticDataFacts
     public void TrainingBatches_AskOnlyPresence_DuringThePresenceSteps_ThenEveryFamily_WithoutRepeats()
     {
         var config = new CriticPretrainConfig { PresenceSteps = 4, BatchSize = 6, Steps = 10 };
-        var batches = CriticTrainingBatches.Stream(config).Take(8).ToArray();
+        var batches = Enumerable.Range(0, 8).Select(b => CriticTrainingBatches.YesNo(config, b)).ToArray();
 
         Assert.All(batches.Take(4), b => Assert.All(b, e => Assert.Equal(CriticExample.Presence, e.Family)));
         Assert.All(batches.Skip(4), b => Assert.Equal(CriticExample.Families.Order(), b.Select(e => e.Family).Distinct().Order()));
         var questions = batches.SelectMany(b => b).Select(e => (e.Question, Convert.ToBase64String(e.Candidate))).ToArray();
         Assert.Equal(questions.Length, questions.Distinct().Count());
         Assert.Throws<ArgumentException>(() => (config with { PresenceSteps = 11 }).Validate());
+    }
+
+    [Fact]
+    public void IndexedBatches_AreTheChunksOfTheFilteredStream()
+    {
+        // The batch functions skip the stream's other families arithmetically; they must pick the very examples the
+        // filtered, chunked stream does (the runs before the prefetcher read those), from any start.
+        foreach (var (families, start) in new[] { (CriticExample.Families, 0L), (new[] { CriticExample.Presence }, 0L), (new[] { CriticExample.Edit, CriticExample.Identity }, 4L), (CriticExample.Families, 1_000_000L) })
+        {
+            var expected = ShapesCriticData.Stream(ShapesCriticData.TrainStream, start).Where(e => families.Contains(e.Family)).Take(12).Select(e => e.Question).ToArray();
+            var batched = Enumerable.Range(0, 3).SelectMany(b => ShapesCriticData.Batch(ShapesCriticData.TrainStream, families, start, 4, b)).Select(e => e.Question).ToArray();
+            Assert.Equal(expected, batched);
+        }
+        var config = new CriticPretrainConfig { PresenceSteps = 2, BatchSize = 3, Steps = 10 };
+        var presence = ShapesCriticData.Stream(ShapesCriticData.TrainStream).Where(e => e.Family == CriticExample.Presence).Take(6).Select(e => e.Question);
+        var mixed = ShapesCriticData.Stream(ShapesCriticData.TrainStream, 18).Take(6).Select(e => e.Question);
+        Assert.Equal(presence.Concat(mixed), Enumerable.Range(0, 4).SelectMany(b => CriticTrainingBatches.YesNo(config, b)).Select(e => e.Question));
+        Assert.Contains("presence, edit, identity", Assert.Throws<ArgumentException>(() => ShapesCriticData.IndexOf(["colour"], 0, 0)).Message);
+    }
+
+    [Fact]
+    public void PrefetchedBatches_DoNotDependOnTheWorkerCount()
+    {
+        var config = new CriticPretrainConfig { BatchSize = 6 };
+        string[] Render(int workers)
+        {
+            using var batches = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.YesNo(config, b), workers, count: 8);
+            return [.. Enumerable.Range(0, 8).Select(_ => string.Join('|', batches.Next().Select(e => e.Question + Convert.ToBase64String(e.Candidate))))];
+        }
+        var inline = Render(0);
+        Assert.Equal(inline, Render(1));
+        Assert.Equal(inline, Render(4));
+        Assert.Equal(8, inline.Distinct().Count());
+    }
+
+    [Fact]
+    public void HeldOut_RenderedInParallel_IsTheHeldOutStreamInOrder()
+    {
+        var expected = ShapesCriticData.Stream(ShapesCriticData.HeldOutStream).Take(30).Select(e => e.Question + Convert.ToBase64String(e.Candidate));
+        Assert.Equal(expected, CriticTrainingBatches.HeldOut(30, workers: 3).Select(e => e.Question + Convert.ToBase64String(e.Candidate)));
     }
 }

@@ -55,6 +55,32 @@ public static class ShapesCriticData
             yield return Example(stream, i);
     }
 
+    /// <summary>
+    /// The stream index of the <paramref name="k"/>-th example (from 0) at or after <paramref name="start"/> whose family
+    /// is one of <paramref name="families"/>: what <c>Stream(stream, start).Where(e => families.Contains(e.Family))</c>
+    /// reaches as its k-th item, without rendering the examples in between (families rotate with the index).
+    /// </summary>
+    public static long IndexOf(IReadOnlyCollection<string> families, long start, long k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        var residues = Enumerable.Range(0, CriticExample.Families.Length).Where(r => families.Contains(CriticExample.Families[r])).ToArray();
+        if (residues.Length == 0)
+            throw new ArgumentException($"No known question family among '{string.Join(",", families)}'; use {string.Join(", ", CriticExample.Families)}.", nameof(families));
+        var period = CriticExample.Families.Length;
+        var first = start - start % period;
+        k += residues.Count(r => first + r < start);   // the selected examples of the first period that lie before start
+        return first + period * (k / residues.Length) + residues[k % residues.Length];
+    }
+
+    /// <summary>
+    /// Batch <paramref name="batch"/> (from 0) of <paramref name="size"/> consecutive examples of <paramref name="families"/>
+    /// from <paramref name="start"/> on: the same as chunking the filtered stream, but a function of the batch index alone,
+    /// so batches can be rendered out of order on several threads (<see cref="BatchPrefetcher{T}"/>).
+    /// </summary>
+    public static CriticExample[] Batch(ulong stream, IReadOnlyCollection<string> families, long start, int size, long batch) =>
+        [.. Enumerable.Range(0, size).Select(j => Example(stream, IndexOf(families, start, batch * size + j)))];
+
     static CriticExample PresenceExample(Scene source, bool yes, ref SplitMix64 rng)
     {
         if (yes)
