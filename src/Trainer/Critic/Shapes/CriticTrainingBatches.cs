@@ -15,16 +15,16 @@ public static class CriticTrainingBatches
     /// <summary>Where the captioning stage's examples start in the training stream (past the vision stage's).</summary>
     public const long CaptionStreamStart = 2_000_000;
 
-    /// <summary>Batch <paramref name="batch"/> of the Yes/No stage over <paramref name="families"/> (all when null).</summary>
+    /// <summary>Batch <paramref name="batch"/> of the Yes/No stage over <paramref name="families"/> (all when null), drawn as <see cref="CriticPretrainConfig.Sampling"/> says.</summary>
     public static CriticExample[] YesNo(CriticPretrainConfig config, long batch, IReadOnlyCollection<string>? families = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         families ??= CriticExample.Families;
         if (batch < config.PresenceSteps && families.Contains(CriticExample.Presence))
-            return ShapesCriticData.Batch(ShapesCriticData.TrainStream, [CriticExample.Presence], 0, config.BatchSize, batch);
+            return ShapesCriticData.Batch(ShapesCriticData.TrainStream, [CriticExample.Presence], 0, config.BatchSize, batch, config.Sampling());
         // Presence is every third example: the presence stage read the first 3 × steps × batch of the stream.
         var presenceRead = families.Contains(CriticExample.Presence) ? config.PresenceSteps : 0;
-        return ShapesCriticData.Batch(ShapesCriticData.TrainStream, families, 3L * presenceRead * config.BatchSize, config.BatchSize, batch - presenceRead);
+        return ShapesCriticData.Batch(ShapesCriticData.TrainStream, families, 3L * presenceRead * config.BatchSize, config.BatchSize, batch - presenceRead, config.Sampling());
     }
 
     /// <summary>Batch <paramref name="batch"/> of the vision stage.</summary>
