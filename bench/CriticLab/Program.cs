@@ -8,6 +8,7 @@
 //            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe; written at every evaluation),
 //            --device cuda (default cpu; bench/gpu/session.sh criticlab runs it on the GPU machine),
 //            --render-workers N (threads rendering batches ahead of the step, default cores − 1 up to 4; 0: on the training thread),
+//            --shortcuts N (how well the images alone predict the answers of N held-out questions per family),
 //            --render-bench N (only render N Yes/No batches, inline and with the workers: batches/s, and that they agree),
 //            (--set prompt_layout=question_first: the prompt layout, CriticPromptLayout)
 //            (--set caption_steps=400 [--set caption_order=name_first]: the captioning stage, CriticPretrainer.TrainCaptionStep)
@@ -61,6 +62,35 @@ if (Option("render-bench") is { } renderBatches)
 }
 foreach (var e in heldOut.Take(int.Parse(Option("dump") ?? "0", CultureInfo.InvariantCulture)))
     Console.WriteLine($"  {e.Family}/{e.Kind} {(e.AnswerIsYes ? "Yes" : "No")}: {e.Question}");
+if (Option("shortcuts") is { } shortcutCount)
+{
+    // How far the images alone predict the answer: per family, the accuracy of the best rule that sees only what the
+    // images show — presence: the number of objects; two images: unchanged, degraded, background or style changed, and
+    // how many objects differ — i.e. the majority answer per bucket, over N held-out questions per family.
+    var rows = CriticTrainingBatches.HeldOut(3 * int.Parse(shortcutCount, CultureInfo.InvariantCulture), renderWorkers);
+    string Bucket(CriticExample e)
+    {
+        if (e.Reference is null)
+            return $"{e.CandidateScene!.Objects.Count} objects";
+        if (e.Reference.AsSpan().SequenceEqual(e.Candidate))
+            return "unchanged";
+        if (e.Kind is CandidateKind.Noisy or CandidateKind.Blurred)
+            return "degraded";
+        var (a, b) = (e.ReferenceScene!, e.CandidateScene!);
+        var global = a.Background != b.Background || a.Style != b.Style || a.Sign != b.Sign;
+        var changed = a.Objects.Except(b.Objects).Count() + b.Objects.Except(a.Objects).Count();
+        return $"{(global ? "global" : "local")} change, {Math.Min(changed, 3)} object rows differ";
+    }
+    foreach (var family in rows.GroupBy(e => e.Family))
+    {
+        var buckets = family.GroupBy(Bucket).OrderByDescending(g => g.Count()).ToArray();
+        var best = buckets.Sum(g => Math.Max(g.Count(e => e.AnswerIsYes), g.Count(e => !e.AnswerIsYes))) / (double)family.Count();
+        Console.WriteLine($"SHORTCUT {family.Key}: image-only rule {100 * best:F1} % of {family.Count()} ({100 * family.Average(e => e.AnswerIsYes ? 1.0 : 0.0):F1} % Yes)");
+        foreach (var g in buckets)
+            Console.WriteLine($"  {g.Key}: {g.Count()} questions, {100 * g.Average(e => e.AnswerIsYes ? 1.0 : 0.0):F0} % Yes");
+    }
+    return;
+}
 if (args.Contains("--gc-race"))
 {
     // Reproduces libtorch's "Expected false to be true … Exception raised from toFloat": tensor + tensor passes an

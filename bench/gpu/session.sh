@@ -4,7 +4,7 @@
 #   bench/gpu/session.sh [parts...]      parts: doctor fixture generator critic stepbench oracle criticlab (default: all but criticlab)
 # Unpacks .npedit/gpu/npedit-gpu.tar.xz, uses the PyTorch install's CUDA libtorch (NPEDIT_LIBTORCH), and writes at
 # most 8 files to $OUT: summary.md, results.jsonl, logs.tar.gz, and one tar per artefact (fixture.tar, oracle.tar,
-# criticlab.tar).
+# criticlab-<run>.tar).
 # TorchSharp and PyTorch runs of one configuration alternate, so their ratio is measured side by side.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -128,14 +128,17 @@ part_oracle() {
 # separated by ';') runs concurrently for at most CRITICLAB_SECONDS, with CRITICLAB_RENDER_WORKERS threads each
 # rendering its ShapesWorld batches ahead of the step (default: the cores shared out, at most 6 per run), one torch CPU
 # thread each. CriticLab prints held-out accuracy per family every --eval-every steps and saves the critic there, so a
-# run cut by the limit still leaves its last evaluated checkpoint; all of them (.safetensors + .config.json) and the
-# runs' logs go to $OUT/criticlab.tar. The default recipe: today's `npedit pretrain critic` settings (run M2) with the
-# Yes/No stage 2× and 4× as long (is the critic compute-limited?). BENCH_DEVICE=cpu smoke-tests it here.
+# run cut by the limit still leaves its last evaluated checkpoint; each run's checkpoint (.safetensors + .config.json)
+# and log go to $OUT/criticlab-<name>.tar (at most 5 runs: $OUT may hold 8 files). The default recipe: three runs with
+# the Yes/No stage of `npedit pretrain critic` (run M2: 1,000 vision + 400 caption steps, then 1,200) twice as long —
+# M2's settings (is the critic compute-limited?), M2 with half its presence and edit questions as contrastive pairs and
+# half its absent names hard negatives (takes away the image-only shortcut), and that with the question first after a
+# presence stage (the one layout in which presence left chance). BENCH_DEVICE=cpu smoke-tests it here.
 part_criticlab() {
   local seconds=$(($(left) - 25)) entry name jobs=() device="${BENCH_DEVICE:-cuda}"
   [ "$seconds" -gt "${CRITICLAB_SECONDS:-280}" ] && seconds=${CRITICLAB_SECONDS:-280}
   [ "$seconds" -lt 60 ] && { echo "criticlab: skipped, only $(left) s left"; return; }
-  local runs="${CRITICLAB_RUNS:-m2x2=--set steps=2400 --eval-every 600 --heldout 200;m2x4=--set steps=4800 --eval-every 800 --heldout 200}"
+  local runs="${CRITICLAB_RUNS:-m2x2=--set steps=2400 --eval-every 400 --heldout 200;contrastive=--set contrastive_share=0.5 --set hard_negative_share=0.5 --set steps=2400 --eval-every 400 --heldout 200;contrastive_qf=--set prompt_layout=question_first --set presence_steps=600 --set contrastive_share=0.5 --set hard_negative_share=0.5 --set steps=2400 --eval-every 400 --heldout 200}"
   IFS=';' read -ra entries <<< "$runs"
   local workers=${CRITICLAB_RENDER_WORKERS:-$(( $(nproc) / ${#entries[@]} - 1 ))}
   [ "$workers" -gt 6 ] && workers=6
@@ -154,10 +157,11 @@ part_criticlab() {
     echo "criticlab $name ($workers render workers):"; grep "^config" "$logs/criticlab-$name.log"
     for stage in vision caption step; do grep "^$stage " "$logs/criticlab-$name.log" | tail -1; done
     grep -E "^(EVAL|  kinds)" "$logs/criticlab-$name.log"
+    # One tar per run (a 5 MB checkpoint each, under the 16 MiB a returned file may have): $OUT holds at most 8 files.
     cp "$logs/criticlab-$name.log" "$work/criticlab/"
+    tar -C "$work/criticlab" -cf "$out/criticlab-$name.tar" $(cd "$work/criticlab" && ls "$name.safetensors" "$name.config.json" "criticlab-$name.log" 2>/dev/null)
+    echo "criticlab $name: $(tar -tf "$out/criticlab-$name.tar" | tr '\n' ' ')"
   done
-  tar -C "$work" -cf "$out/criticlab.tar" criticlab
-  echo "criticlab: $(tar -tf "$out/criticlab.tar" | grep -c safetensors) checkpoints in criticlab.tar"
 }
 
 part_stepbench() {
