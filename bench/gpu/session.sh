@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One GPU session (device time is scarce: every part has its own time limit, and one part failing does not stop
 # the others). On the GPU machine, from the repository root, after bench/gpu/pack.sh ran here:
-#   bench/gpu/session.sh [parts...]      parts: doctor fixture generator critic stepbench oracle criticlab (default: all but criticlab)
+#   bench/gpu/session.sh [parts...]      parts: doctor fixture generator critic stepbench oracle criticlab (default: all but criticlab);
+#                                        a+b runs parts a and b side by side
 # Unpacks .npedit/gpu/npedit-gpu.tar.xz, uses the PyTorch install's CUDA libtorch (NPEDIT_LIBTORCH), and writes at
 # most 8 files to $OUT: summary.md, results.jsonl, logs.tar.gz, and one tar per artefact (fixture.tar, oracle.tar,
 # criticlab-<run>.tar).
@@ -170,9 +171,17 @@ part_stepbench() {
   echo "stepbench: exit $?"; tail -20 "$logs/stepbench.log"
 }
 
+# A part named a+b+c runs its members side by side (training parts that share the GPU); plain parts run one by one.
 for part in "${parts[@]}"; do
   start=$SECONDS
-  "part_$part"
+  IFS='+' read -ra members <<< "$part"
+  if [ ${#members[@]} -eq 1 ]; then
+    "part_$part"
+  else
+    for member in "${members[@]}"; do "part_$member" > "$logs/part-$member.out" 2>&1 & done
+    wait
+    for member in "${members[@]}"; do cat "$logs/part-$member.out"; done
+  fi
   echo "== $part took $((SECONDS - start)) s"
 done
 
