@@ -5,7 +5,7 @@
 #                                        a+b runs parts a and b side by side
 # Unpacks .npedit/gpu/npedit-gpu.tar.xz, uses the PyTorch install's CUDA libtorch (NPEDIT_LIBTORCH), and writes at
 # most 8 files to $OUT: summary.md, results.jsonl, logs.tar.gz, and one tar per artefact (fixture.tar, oracle.tar,
-# ginit-<name>.tar).
+# ginit-<name>.tar, criticlab-<run>.tar).
 # TorchSharp and PyTorch runs of one configuration alternate, so their ratio is measured side by side.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -125,25 +125,44 @@ part_oracle() {
   tar -C "$work" -cf "$out/oracle.tar" oracle
 }
 
-# Critic pretraining recipes at GPU speed (issue 5): is the mini critic compute-limited? Each CRITICLAB_RUNS entry
-# (name=CriticLab arguments, separated by ';') runs concurrently for CRITICLAB_SECONDS; CriticLab prints held-out
-# accuracy per family every --eval-every steps, so a run cut by the limit still reports its last evaluation.
+# Critic pretraining recipes at GPU speed (issue 5). Each CRITICLAB_RUNS entry (name=CriticLab arguments, entries
+# separated by ';') runs concurrently for at most CRITICLAB_SECONDS, with CRITICLAB_RENDER_WORKERS threads each
+# rendering its ShapesWorld batches ahead of the step (default: the cores shared out, at most 6 per run), one torch CPU
+# thread each. CriticLab prints held-out accuracy per family every --eval-every steps and saves the critic there, so a
+# run cut by the limit still leaves its last evaluated checkpoint; each run's checkpoint (.safetensors + .config.json)
+# and log go to $OUT/criticlab-<name>.tar (at most 5 runs: $OUT may hold 8 files). The default recipe: three runs with
+# the Yes/No stage of `npedit pretrain critic` (run M2: 1,000 vision + 400 caption steps, then 1,200) twice as long —
+# M2's settings (is the critic compute-limited?), M2 with half its presence and edit questions as contrastive pairs and
+# half its absent names hard negatives (takes away the image-only shortcut), and the question first after a 1,000-step
+# presence stage (the one layout in which presence left chance; contrastive pairs slowed its presence stage on the CPU,
+# so it has none). BENCH_DEVICE=cpu smoke-tests it here.
 part_criticlab() {
-  local seconds=$(($(left) - 25)) entry name jobs=()
-  [ "$seconds" -gt "${CRITICLAB_SECONDS:-200}" ] && seconds=${CRITICLAB_SECONDS:-200}
+  local seconds=$(($(left) - 25)) entry name jobs=() device="${BENCH_DEVICE:-cuda}"
+  [ "$seconds" -gt "${CRITICLAB_SECONDS:-280}" ] && seconds=${CRITICLAB_SECONDS:-280}
   [ "$seconds" -lt 60 ] && { echo "criticlab: skipped, only $(left) s left"; return; }
-  local runs="${CRITICLAB_RUNS:-defaults=--set steps=8000 --set vision_steps=1000 --set warmup_steps=30 --eval-every 1000 --heldout 200;question_first=--set prompt_layout=question_first --set presence_steps=1000 --set steps=8000 --set vision_steps=1000 --set warmup_steps=30 --eval-every 1000 --heldout 200}"
+  local runs="${CRITICLAB_RUNS:-m2x2=--set steps=2400 --eval-every 400 --heldout 200;contrastive=--set contrastive_share=0.5 --set hard_negative_share=0.5 --set steps=2400 --eval-every 400 --heldout 200;question_first=--set prompt_layout=question_first --set presence_steps=1000 --set steps=2400 --eval-every 400 --heldout 200}"
   IFS=';' read -ra entries <<< "$runs"
+  local workers=${CRITICLAB_RENDER_WORKERS:-$(( $(nproc) / ${#entries[@]} - 1 ))}
+  [ "$workers" -gt 6 ] && workers=6
+  [ "$workers" -lt 0 ] && workers=0
+  mkdir -p "$work/criticlab"
   for entry in "${entries[@]}"; do
     name="${entry%%=*}"
     # shellcheck disable=SC2086
-    timeout "$seconds" "$dotnet" "$work/CriticLab/CriticLab.dll" --device cuda ${entry#*=} > "$logs/criticlab-$name.log" 2>&1 &
+    NPEDIT_TORCH_THREADS=${CRITICLAB_TORCH_THREADS:-1} timeout "$seconds" "$dotnet" "$work/CriticLab/CriticLab.dll" --device "$device" \
+      --render-workers "$workers" --save "$work/criticlab/$name.safetensors" ${entry#*=} > "$logs/criticlab-$name.log" 2>&1 &
     jobs+=($!)
   done
   wait "${jobs[@]}"
   for entry in "${entries[@]}"; do
     name="${entry%%=*}"
-    echo "criticlab $name:"; grep -E "^(config|EVAL|  kinds|vision 1000)" "$logs/criticlab-$name.log"; grep "^step" "$logs/criticlab-$name.log" | tail -1
+    echo "criticlab $name ($workers render workers):"; grep "^config" "$logs/criticlab-$name.log"
+    for stage in vision caption step; do grep "^$stage " "$logs/criticlab-$name.log" | tail -1; done
+    grep -E "^(EVAL|  kinds)" "$logs/criticlab-$name.log"
+    # One tar per run (a 5 MB checkpoint each, under the 16 MiB a returned file may have): $OUT holds at most 8 files.
+    cp "$logs/criticlab-$name.log" "$work/criticlab/"
+    tar -C "$work/criticlab" -cf "$out/criticlab-$name.tar" $(cd "$work/criticlab" && ls "$name.safetensors" "$name.config.json" "criticlab-$name.log" 2>/dev/null)
+    echo "criticlab $name: $(tar -tf "$out/criticlab-$name.tar" | tr '\n' ' ')"
   done
 }
 
