@@ -98,29 +98,36 @@ part_critic() {
   done
 }
 
-# The oracle on the GPU (evaluation only, issue 8). The network is small, so rendering on the CPU bounds a step; two
-# variants share the machine: (a) continue the bundled checkpoint on full scenes, (b) a fresh run with the default
-# easy-scenes curriculum at a larger batch. Each writes a checkpoint every 500 steps, so a stopped run still counts.
+# The oracle on the GPU (evaluation only, issue 8). The network is small, so rendering on the CPU bounds a step. Each
+# ORACLE_VARIANTS entry trains side by side from ORACLE_INIT (default: the bundled oracle; one without the detail branch
+# grows it, starting at zero, so it first answers as before) on full scenes:
+#   continued  the whole network (ORACLE_LR)             detail  only the new detail branch (ORACLE_DETAIL_LR)
+#   fresh      a new network with the easy-scenes curriculum (no init)
+# Each writes a checkpoint every 500 steps, so a run the time limit stops still leaves one; all go into oracle.tar.
+# BENCH_DEVICE=cpu (with small ORACLE_STEPS/ORACLE_BATCH) smoke-tests this part where there is no GPU.
 part_oracle() {
-  local seconds=$(($(left) - 25)) steps=${ORACLE_STEPS:-4000}
+  local seconds=$(($(left) - 25)) steps=${ORACLE_STEPS:-4000} batch=${ORACLE_BATCH:-128} device="${BENCH_DEVICE:-cuda}"
   [ "$seconds" -gt "${ORACLE_SECONDS:-170}" ] && seconds=${ORACLE_SECONDS:-170}
   [ "$seconds" -lt 60 ] && { echo "oracle: skipped, only $(left) s left"; return; }
-  mkdir -p "$work/oracle/continued" "$work/oracle/fresh"
-  local jobs=()
-  timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device cuda \
-    --init "${ORACLE_INIT:-$root/src/Evaluator/Oracle/Pretrained/shapesworld-oracle.safetensors}" --seed "${ORACLE_SEED:-11}" --simplify-until 0 \
-    --steps "$steps" --batch 128 --lr "${ORACLE_LR:-1e-3}" --save-every 500 --eval-scenes 1000 \
-    --out "$work/oracle/continued/shapesworld-oracle.safetensors" > "$logs/oracle-continued.log" 2>&1 &
-  jobs+=($!)
-  if [ "${ORACLE_FRESH:-1}" = 1 ]; then
-    timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device cuda --seed 12 \
-      --steps "$steps" --batch 128 --lr 2e-3 --save-every 500 --eval-scenes 1000 \
-      --out "$work/oracle/fresh/shapesworld-oracle.safetensors" > "$logs/oracle-fresh.log" 2>&1 &
+  local init="${ORACLE_INIT:-$root/src/Evaluator/Oracle/Pretrained/shapesworld-oracle.safetensors}" variant jobs=() seed=${ORACLE_SEED:-20}
+  for variant in ${ORACLE_VARIANTS:-continued detail}; do
+    local args=()
+    case "$variant" in
+      continued) args=(--init "$init" --simplify-until 0 --lr "${ORACLE_LR:-1e-3}") ;;
+      detail) args=(--init "$init" --simplify-until 0 --detail-only --lr "${ORACLE_DETAIL_LR:-3e-3}") ;;
+      fresh) args=(--lr 2e-3) ;;
+      *) echo "oracle: unknown variant '$variant' (continued, detail, fresh)"; continue ;;
+    esac
+    mkdir -p "$work/oracle/$variant"
+    seed=$((seed + 1))
+    timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device "$device" --seed "$seed" "${args[@]}" \
+      --steps "$steps" --batch "$batch" --save-every 500 --eval-scenes "${ORACLE_EVAL_SCENES:-1000}" \
+      --out "$work/oracle/$variant/shapesworld-oracle.safetensors" > "$logs/oracle-$variant.log" 2>&1 &
     jobs+=($!)
-  fi
-  wait "${jobs[@]}"
-  for variant in continued fresh; do
-    [ -f "$logs/oracle-$variant.log" ] && echo "oracle $variant: $(grep -E "all attributes|Wrote" "$logs/oracle-$variant.log" | tr '\n' ' ')"
+  done
+  [ ${#jobs[@]} -gt 0 ] && wait "${jobs[@]}"
+  for variant in ${ORACLE_VARIANTS:-continued detail}; do
+    [ -f "$logs/oracle-$variant.log" ] && echo "oracle $variant: $(grep -E "step [0-9]+/" "$logs/oracle-$variant.log" | tail -1) $(grep -vE "step [0-9]+/" "$logs/oracle-$variant.log" | grep -E "│ *(shape|pattern|rotation|all attributes) |^Wrote" | tr -s ' │|' ' ' | tr '\n' ' ')"
   done
   tar -C "$work" -cf "$out/oracle.tar" oracle
 }
