@@ -4,6 +4,8 @@
 // The annotator runs in a child process (this program with 'serve'), so this process's CPU time is the platform's.
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using NpEdit.Core.Config;
 using NpEdit.Core.Config.Dataset;
 using NpEdit.Core.Database;
@@ -21,6 +23,27 @@ if (args.Length > 0 && args[0] == "serve")
         Port = int.Parse(args[1], CultureInfo.InvariantCulture),
         LatencyMs = int.Parse(args[3], CultureInfo.InvariantCulture),
     });
+    if (!args.Contains("--cold-endpoint"))
+    {
+        // Warm the annotator before the build's clock starts (Kestrel, JSON, image decoding): a real endpoint is already
+        // serving when a build begins, and this stand-in's first-request JIT is not the platform's start-up.
+        await foreach (var row in CorpusReader.ReadAsync(args[2]))
+        {
+            using var http = new HttpClient();
+            var body = JsonSerializer.Serialize(new
+            {
+                model = "shapesworld-annotator",
+                messages = new object[] { new { role = "user", content = new object[]
+                {
+                    new { type = "image_url", image_url = new { url = $"data:image/png;base64,{Convert.ToBase64String(row.Image.Bytes)}" } },
+                    new { type = "text", text = "Is there one prominent object in the center of the image?" },
+                } } },
+            });
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+                http.PostAsync($"http://127.0.0.1:{args[1]}/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"))));
+            break;
+        }
+    }
     Console.WriteLine("ready");
     await Console.In.ReadLineAsync();
     Console.WriteLine(Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds.ToString(CultureInfo.InvariantCulture));
@@ -39,7 +62,7 @@ var corpus = Path.Combine(work, "corpus");
 await CorpusWriter.WriteAsync(new CorpusOptions(images, 64, 11, corpus) { RowsPerShard = 500 });
 
 using var annotator = Process.Start(new ProcessStartInfo(Environment.ProcessPath!,
-    ["serve", port.ToString(CultureInfo.InvariantCulture), corpus, latencyMs.ToString(CultureInfo.InvariantCulture)])
+    ["serve", port.ToString(CultureInfo.InvariantCulture), corpus, latencyMs.ToString(CultureInfo.InvariantCulture), .. args.Where(a => a == "--cold-endpoint")])
 {
     RedirectStandardInput = true, RedirectStandardOutput = true,
 })!;
@@ -81,7 +104,8 @@ var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
 var sent = build.StatsFor(id)!.Attempts;
 var cacheBatches = build.CacheBatchesFor(id);
 var goal = inFlight / (latencyMs / 1000.0);
-Console.WriteLine($"images {images} in units of {imagesPerUnit}, {concurrentUnits} units at once, images in flight {(imagesInFlight > 0 ? imagesInFlight.ToString(CultureInfo.InvariantCulture) : "default")}");
+Console.WriteLine($"images {images} in units of {imagesPerUnit}, {concurrentUnits} units at once, images in flight " +
+                  $"{(imagesInFlight > 0 ? imagesInFlight.ToString(CultureInfo.InvariantCulture) : "default")}, endpoint {(args.Contains("--cold-endpoint") ? "cold" : "warmed")}");
 Console.WriteLine($"images {images}, rows {status.Rows}, requests sent {sent}, wall {clock.Elapsed.TotalSeconds:F1} s");
 Console.WriteLine($"throughput {sent / clock.Elapsed.TotalSeconds:F1} req/s = {sent / clock.Elapsed.TotalSeconds / goal:P1} of {goal:F0} req/s " +
                   $"({inFlight} in flight, {latencyMs} ms latency)");
@@ -95,6 +119,10 @@ Console.WriteLine($"first request after {firstAt:F1} s, last at {lastAt:F1} s, b
                   $"between 10% and 90% of the requests {(at90.Attempts - at10.Attempts) / (at90.Seconds - at10.Seconds):F1} req/s");
 // Where the wall time beyond the ideal sent / goal went: before the first request, after the last, and slot-seconds left
 // empty while requests were going out (the tail of each unit when nothing else fills its slots).
+Console.WriteLine($"first 10% of the requests {(at10.Attempts) / (at10.Seconds - firstAt):F1} req/s, last 10% {(total - at90.Attempts) / (lastAt - at90.Seconds):F1} req/s");
+if (Environment.GetEnvironmentVariable("BENCH_TIMELINE") == "1")
+    Console.WriteLine("sent per second: " + string.Join(" ", timeline.GroupBy(t => (int)t.Seconds)
+        .Select(g => $"{g.Key}:{g.Max(t => t.Attempts) - g.Min(t => t.Attempts)}")));
 var emptySlotSeconds = timeline.Zip(timeline.Skip(1)).Where(p => p.First.Seconds >= firstAt && p.First.Seconds < lastAt)
     .Sum(p => Math.Max(0, inFlight - p.First.InFlight) * (p.Second.Seconds - p.First.Seconds));
 var meanInFlight90 = timeline.Where(t => t.Seconds >= at90.Seconds && t.Seconds < lastAt).DefaultIfEmpty().Average(t => (double)t.InFlight);
