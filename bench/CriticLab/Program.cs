@@ -8,7 +8,7 @@
 //            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe; written at every evaluation),
 //            --device cuda (default cpu; bench/gpu/session.sh criticlab runs it on the GPU machine),
 //            --init critic.safetensors (start from a saved critic of the same preset),
-//            --render-workers N (threads rendering batches ahead of the step, default cores − 1 up to 4; 0: on the training thread),
+//            --render-workers N (threads rendering batches ahead of the step, default cores − 2 up to 4; 0: on the training thread),
 //            --shortcuts N (how well the images alone predict the answers of N held-out questions per family),
 //            --render-bench N (only render N Yes/No batches, inline and with the workers: batches/s, and that they agree),
 //            (--set prompt_layout=question_first: the prompt layout, CriticPromptLayout)
