@@ -8,13 +8,14 @@
 //            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe; written at every evaluation),
 //            --device cuda (default cpu; bench/gpu/session.sh criticlab runs it on the GPU machine),
 //            --init critic.safetensors (start from a saved critic of the same preset),
-//            --render-workers N (threads rendering batches ahead of the step, default cores − 1 up to 4; 0: on the training thread),
+//            --render-workers N (threads rendering batches ahead of the step, default cores − 2 up to 4; 0: on the training thread),
 //            --shortcuts N (how well the images alone predict the answers of N held-out questions per family),
 //            --render-bench N (only render N Yes/No batches, inline and with the workers: batches/s, and that they agree),
 //            (--set prompt_layout=question_first: the prompt layout, CriticPromptLayout)
 //            (--set caption_steps=400 [--set caption_order=name_first]: the captioning stage, CriticPretrainer.TrainCaptionStep)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --probe critic.safetensors --heldout 100
-//            (what a trained critic's answer depends on: the question, the candidate image)
+//            (what a trained critic's answer depends on: the question, the candidate image; and its accuracy on held-out
+//            contrastive pairs, where the images alone give 50 %)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --gc-race     (the libtorch toFloat error)
 using System.Diagnostics;
 using System.Globalization;
@@ -248,6 +249,18 @@ if (Option("probe") is { } checkpoint)
         if (rows[0].Reference is not null)
             line += $", candidate := reference {MeanAbs(asIs, Margins(rows, [.. rows.Select(r => r.Question)], [.. rows.Select(r => r.Reference!)])):F3}";
         Console.WriteLine(line);
+    }
+    // Held-out contrastive pairs (the same images asked a Yes and a No question): no image-only rule beats 50 % there, so
+    // what is above 50 % is read from the question. A pair counts when both of its answers are right.
+    var pairSampling = new ShapesCriticSampling(ContrastiveShare: 1);
+    foreach (var family in families.Where(f => f != CriticExample.Identity))
+    {
+        var residue = Array.IndexOf(CriticExample.Families, family);
+        var rows = Enumerable.Range(0, 2 * heldOutPerFamily).Select(k => ShapesCriticData.Example(ShapesCriticData.HeldOutStream, 3L * k + residue, pairSampling)).ToArray();
+        var right = rows.Chunk(48).SelectMany(c => Margins(c, [.. c.Select(r => r.Question)], [.. c.Select(r => r.Candidate)]).Zip(c, (m, e) => (m > 0) == e.AnswerIsYes)).ToArray();
+        var samePair = rows.Chunk(2).Select(p => p.Length == 2 && p[0].Candidate.AsSpan().SequenceEqual(p[1].Candidate)).ToArray();
+        var pairsRight = right.Chunk(2).Zip(samePair).Where(p => p.Second).Select(p => p.First.All(r => r)).ToArray();
+        Console.WriteLine($"PAIRS {family}: accuracy {100 * right.Average(r => r ? 1.0 : 0.0):F1} over {rows.Length} questions, both answers right in {100 * pairsRight.Average(r => r ? 1.0 : 0.0):F1} % of {pairsRight.Length} pairs (image-only: 50 % and 0 %)");
     }
     return;
 }

@@ -139,15 +139,15 @@ part_oracle() {
 # run cut by the limit still leaves its last evaluated checkpoint; each run's checkpoint (.safetensors + .config.json)
 # and log go to $OUT/criticlab-<name>.tar (at most 5 runs: $OUT may hold 8 files). The default recipe: three runs with
 # the Yes/No stage of `npedit pretrain critic` (run M2: 1,000 vision + 400 caption steps, then 1,200) twice as long —
-# M2's settings (is the critic compute-limited?), M2 with half its presence and edit questions as contrastive pairs and
-# half its absent names hard negatives (takes away the image-only shortcut), and the question first after a 1,000-step
-# presence stage (the one layout in which presence left chance; contrastive pairs slowed its presence stage on the CPU,
-# so it has none). BENCH_DEVICE=cpu smoke-tests it here.
+# M2's settings (is the critic compute-limited?), M2 with half its presence and edit questions as contrastive pairs
+# (takes away the image-only shortcut), and that with the question first after a 1,000-step presence stage (the layout
+# in which pairs made the critic read the object name on the CPU; no hard negatives: with pairs they slowed it there).
+# BENCH_DEVICE=cpu smoke-tests it here.
 part_criticlab() {
   local seconds=$(($(left) - 25)) entry name jobs=() device="${BENCH_DEVICE:-cuda}"
   [ "$seconds" -gt "${CRITICLAB_SECONDS:-280}" ] && seconds=${CRITICLAB_SECONDS:-280}
   [ "$seconds" -lt 60 ] && { echo "criticlab: skipped, only $(left) s left"; return; }
-  local runs="${CRITICLAB_RUNS:-m2x2=--set steps=2400 --eval-every 400 --heldout 200;contrastive=--set contrastive_share=0.5 --set hard_negative_share=0.5 --set steps=2400 --eval-every 400 --heldout 200;question_first=--set prompt_layout=question_first --set presence_steps=1000 --set steps=2400 --eval-every 400 --heldout 200}"
+  local runs="${CRITICLAB_RUNS:-m2x2=--set steps=2400 --eval-every 400 --heldout 200;contrastive=--set contrastive_share=0.5 --set steps=2400 --eval-every 400 --heldout 200;question_first=--set prompt_layout=question_first --set presence_steps=1000 --set contrastive_share=0.5 --set steps=2400 --eval-every 400 --heldout 200}"
   IFS=';' read -ra entries <<< "$runs"
   local workers=${CRITICLAB_RENDER_WORKERS:-$(( $(nproc) / ${#entries[@]} - 1 ))}
   [ "$workers" -gt 6 ] && workers=6

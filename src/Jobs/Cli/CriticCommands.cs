@@ -59,7 +59,7 @@ internal static class CriticCommands
         var device = new Option<string>("--device") { Description = "auto (CUDA when it initializes, else CPU), cpu, or cuda[:N].", DefaultValueFactory = _ => "auto" };
         var renderWorkers = new Option<int?>("--render-workers")
         {
-            Description = $"Threads rendering the ShapesWorld batches ahead of each step (0: on the training thread); the run does not depend on it. Default: cores − 1, at most 4 (here {CriticTrainingBatches.DefaultWorkers}).",
+            Description = $"Threads rendering the ShapesWorld batches ahead of each step (0: on the training thread); the run does not depend on it. Default: cores − 2, at most 4 (here {CriticTrainingBatches.DefaultWorkers}).",
         };
         var command = new Command("critic",
             "Pretrain the ShapesWorld critic (LLaVA-OneVision architecture, mini preset) on Yes/No presence, edit-verification and " +

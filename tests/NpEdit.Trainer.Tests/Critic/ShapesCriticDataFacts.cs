@@ -275,6 +275,18 @@ public class ShapesCriticDataFacts
         }
         Assert.Equal(200, NearMisses(1));
         Assert.InRange(NearMisses(0), 40, 170);
+
+        // Off, they draw nothing extra: the name and the generator's state are those of the plain draw, so the held-out
+        // mix keeps the questions of the runs before hard negatives existed.
+        var scene = NpEdit.ShapesWorld.Scenes.SceneSampler.Sample(7);
+        var (viaSampling, plain) = (new SplitMix64(7), new SplitMix64(7));
+        var name = ShapesCriticData.AbsentName(scene, ShapesCriticSampling.HeldOut, ref viaSampling);
+        NpEdit.ShapesWorld.Edits.ObjectRef expected;
+        do
+            expected = new(plain.Pick(Enum.GetValues<NpEdit.ShapesWorld.Scenes.NamedColor>()), plain.Pick(Enum.GetValues<NpEdit.ShapesWorld.Scenes.ShapeKind>()));
+        while (scene.FindByName(expected.Name) is not null);
+        Assert.Equal(expected.Name, name);
+        Assert.Equal(plain.NextUInt64(), viaSampling.NextUInt64());
         Assert.Contains("contrastive_share", Assert.Throws<ArgumentException>(() => new CriticPretrainConfig { ContrastiveShare = 1.5 }.Validate()).Message);
     }
 }

@@ -44,8 +44,10 @@ public static class CriticTrainingBatches
     }
 
     /// <summary>
-    /// Render workers when none are asked for: all cores but the training thread's, at most 4 (a batch of 24 examples
-    /// renders in a fraction of a GPU step on 4 cores; bench/RESULTS.md, critic section).
+    /// Render workers when none are asked for: all cores but two (the training thread's and one for the rest of the
+    /// machine), at most 4. A batch of 24 costs ≈ 20 ms of CPU against ≈ 350 ms for a CPU step, so on two cores a worker
+    /// only competes with the step (bench/RESULTS.md, critic section: no faster, once 20 % slower); on the GPU machine
+    /// the ≈ 20 ms are a large share of the step.
     /// </summary>
-    public static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount - 1, 0, 4);
+    public static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount - 2, 0, 4);
 }

@@ -141,7 +141,8 @@ public static class ShapesCriticData
     /// </summary>
     internal static string AbsentName(Scene shown, ShapesCriticSampling sampling, ref SplitMix64 rng)
     {
-        if (shown.Objects.Count > 0 && rng.Chance(sampling.HardNegativeShare))
+        // No draw at all when hard negatives are off, so the held-out mix keeps the questions of the runs before them.
+        if (sampling.HardNegativeShare > 0 && shown.Objects.Count > 0 && rng.Chance(sampling.HardNegativeShare))
         {
             var near = rng.Pick(shown.Objects);
             var keepColor = rng.Chance(0.5);
