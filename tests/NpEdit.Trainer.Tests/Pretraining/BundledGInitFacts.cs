@@ -12,6 +12,20 @@ public sealed class BundledGInitFacts : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
+    public void TheBundledG_init_IsAShapes_sGenerator_PretrainedOnTheEditorsScenes()
+    {
+        // The file the full demo takes (e002 on the H100, bench/RESULTS.md): it ships with the build and loads.
+        var config = BundledGInit.Verify(BundledGInit.BundledPath);
+
+        Assert.Equal(ModelPresets.ShapesS.Name, config.Preset);
+        Assert.Equal(ModelPresets.ShapesS.DiT, config.DiT);
+        Assert.Equal(ModelPresets.ShapesS.Text, config.Text);
+        Assert.Equal(9875, config.Step);
+        var data = config.Training!["data"]!;
+        Assert.Equal((5, false), (data["max_objects"]!.GetValue<int>(), data["flat_only"]!.GetValue<bool>()));
+    }
+
+    [Fact]
     public void Verify_ReturnsTheConfig_OfAG_initThePretrainerWrote()
     {
         var path = Path.Combine(_dir, "g.safetensors");
