@@ -8,15 +8,29 @@ using static TorchSharp.torch;
 
 // Times the oracle's parts on this machine: rendering a batch, one training step (forward + backward + AdamW),
 // and parsing (forward only). Usage: dotnet run -c Release --project bench/Oracle.Bench -- [--steps N] [--batch B]
-int steps = 10, batch = 32;
+// With --diagnose N it instead breaks an oracle's pattern and rotation errors down on N held-out scenes
+// (OracleDiagnosis; --checkpoint PATH, default the bundled oracle; --first-scene I; --dump DIR writes each misread
+// pattern's cell as a PNG).
+int steps = 10, batch = 32, diagnose = 0;
+long firstScene = 0;
+string? checkpoint = null, dump = null;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     if (args[i] == "--steps") steps = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
     else if (args[i] == "--batch") batch = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-    else throw new ArgumentException($"Unknown option {args[i]}; use --steps N and --batch B.");
+    else if (args[i] == "--diagnose") diagnose = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    else if (args[i] == "--checkpoint") checkpoint = args[i + 1];
+    else if (args[i] == "--dump") dump = args[i + 1];
+    else if (args[i] == "--first-scene") firstScene = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    else throw new ArgumentException($"Unknown option {args[i]}; use --steps N and --batch B, or --diagnose N [--checkpoint PATH] [--first-scene I] [--dump DIR].");
 }
 
 TorchRuntime.Initialize(DeviceSpec.Cpu);
+if (diagnose > 0)
+{
+    OracleDiagnosis.Run(checkpoint, diagnose, firstScene, dump);
+    return;
+}
 var config = new OracleTrainConfig { Steps = steps + 2, BatchSize = batch };
 using var trainer = new OracleTrainer(config);
 Console.WriteLine($"threads {get_num_threads()}, batch {batch}, resolution {config.Model.Resolution}, crop {config.Model.CropSize}, parameters {trainer.Network.parameters().Sum(p => p.numel())}");

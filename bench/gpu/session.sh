@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # One GPU session (device time is scarce: every part has its own time limit, and one part failing does not stop
 # the others). On the GPU machine, from the repository root, after bench/gpu/pack.sh ran here:
-#   bench/gpu/session.sh [parts...]      parts: doctor fixture generator critic stepbench oracle criticlab ginit (default: all but criticlab and ginit)
+#   bench/gpu/session.sh [parts...]      parts: doctor fixture generator critic stepbench oracle criticlab ginit (default: all but criticlab and ginit);
+#                                        a+b runs parts a and b side by side
 # Unpacks .npedit/gpu/npedit-gpu.tar.xz, uses the PyTorch install's CUDA libtorch (NPEDIT_LIBTORCH), and writes at
 # most 8 files to $OUT: summary.md, results.jsonl, logs.tar.gz, and one tar per artefact (fixture.tar, oracle.tar,
-# ginit-<name>.tar).
+# ginit-<name>.tar, criticlab-<run>.tar).
 # TorchSharp and PyTorch runs of one configuration alternate, so their ratio is measured side by side.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -97,52 +98,78 @@ part_critic() {
   done
 }
 
-# The oracle on the GPU (evaluation only, issue 8). The network is small, so rendering on the CPU bounds a step; two
-# variants share the machine: (a) continue the bundled checkpoint on full scenes, (b) a fresh run with the default
-# easy-scenes curriculum at a larger batch. Each writes a checkpoint every 500 steps, so a stopped run still counts.
+# The oracle on the GPU (evaluation only, issue 8). The network is small, so rendering on the CPU bounds a step. Each
+# ORACLE_VARIANTS entry trains side by side from ORACLE_INIT (default: the bundled oracle; one without the detail branch
+# grows it, starting at zero, so it first answers as before) on full scenes:
+#   continued  the whole network (ORACLE_LR)             detail  only the new detail branch (ORACLE_DETAIL_LR)
+#   fresh      a new network with the easy-scenes curriculum (no init)
+# Each writes a checkpoint every 500 steps, so a run the time limit stops still leaves one; all go into oracle.tar.
+# BENCH_DEVICE=cpu (with small ORACLE_STEPS/ORACLE_BATCH) smoke-tests this part where there is no GPU.
 part_oracle() {
-  local seconds=$(($(left) - 25)) steps=${ORACLE_STEPS:-4000}
+  local seconds=$(($(left) - 25)) steps=${ORACLE_STEPS:-4000} batch=${ORACLE_BATCH:-128} device="${BENCH_DEVICE:-cuda}"
   [ "$seconds" -gt "${ORACLE_SECONDS:-170}" ] && seconds=${ORACLE_SECONDS:-170}
   [ "$seconds" -lt 60 ] && { echo "oracle: skipped, only $(left) s left"; return; }
-  mkdir -p "$work/oracle/continued" "$work/oracle/fresh"
-  local jobs=()
-  timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device cuda \
-    --init "${ORACLE_INIT:-$root/src/Evaluator/Oracle/Pretrained/shapesworld-oracle.safetensors}" --seed "${ORACLE_SEED:-11}" --simplify-until 0 \
-    --steps "$steps" --batch 128 --lr "${ORACLE_LR:-1e-3}" --save-every 500 --eval-scenes 1000 \
-    --out "$work/oracle/continued/shapesworld-oracle.safetensors" > "$logs/oracle-continued.log" 2>&1 &
-  jobs+=($!)
-  if [ "${ORACLE_FRESH:-1}" = 1 ]; then
-    timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device cuda --seed 12 \
-      --steps "$steps" --batch 128 --lr 2e-3 --save-every 500 --eval-scenes 1000 \
-      --out "$work/oracle/fresh/shapesworld-oracle.safetensors" > "$logs/oracle-fresh.log" 2>&1 &
+  local init="${ORACLE_INIT:-$root/src/Evaluator/Oracle/Pretrained/shapesworld-oracle.safetensors}" variant jobs=() seed=${ORACLE_SEED:-20}
+  for variant in ${ORACLE_VARIANTS:-continued detail}; do
+    local args=()
+    case "$variant" in
+      continued) args=(--init "$init" --simplify-until 0 --lr "${ORACLE_LR:-1e-3}") ;;
+      detail) args=(--init "$init" --simplify-until 0 --detail-only --lr "${ORACLE_DETAIL_LR:-3e-3}") ;;
+      fresh) args=(--lr 2e-3) ;;
+      *) echo "oracle: unknown variant '$variant' (continued, detail, fresh)"; continue ;;
+    esac
+    mkdir -p "$work/oracle/$variant"
+    seed=$((seed + 1))
+    timeout "$seconds" "$dotnet" "$work/npedit/npedit.dll" oracle train --device "$device" --seed "$seed" "${args[@]}" \
+      --steps "$steps" --batch "$batch" --save-every 500 --eval-scenes "${ORACLE_EVAL_SCENES:-1000}" \
+      --out "$work/oracle/$variant/shapesworld-oracle.safetensors" > "$logs/oracle-$variant.log" 2>&1 &
     jobs+=($!)
-  fi
-  wait "${jobs[@]}"
-  for variant in continued fresh; do
-    [ -f "$logs/oracle-$variant.log" ] && echo "oracle $variant: $(grep -E "all attributes|Wrote" "$logs/oracle-$variant.log" | tr '\n' ' ')"
+  done
+  [ ${#jobs[@]} -gt 0 ] && wait "${jobs[@]}"
+  for variant in ${ORACLE_VARIANTS:-continued detail}; do
+    [ -f "$logs/oracle-$variant.log" ] && echo "oracle $variant: $(grep -E "step [0-9]+/" "$logs/oracle-$variant.log" | tail -1) $(grep -vE "step [0-9]+/" "$logs/oracle-$variant.log" | grep -E "│ *(shape|pattern|rotation|all attributes) |^Wrote" | tr -s ' │|' ' ' | tr '\n' ' ')"
   done
   tar -C "$work" -cf "$out/oracle.tar" oracle
 }
 
-# Critic pretraining recipes at GPU speed (issue 5): is the mini critic compute-limited? Each CRITICLAB_RUNS entry
-# (name=CriticLab arguments, separated by ';') runs concurrently for CRITICLAB_SECONDS; CriticLab prints held-out
-# accuracy per family every --eval-every steps, so a run cut by the limit still reports its last evaluation.
+# Critic pretraining recipes at GPU speed (issue 5). Each CRITICLAB_RUNS entry (name=CriticLab arguments, entries
+# separated by ';') runs concurrently for at most CRITICLAB_SECONDS, with CRITICLAB_RENDER_WORKERS threads each
+# rendering its ShapesWorld batches ahead of the step (default: the cores shared out, at most 6 per run), one torch CPU
+# thread each. CriticLab prints held-out accuracy per family every --eval-every steps and saves the critic there, so a
+# run cut by the limit still leaves its last evaluated checkpoint; each run's checkpoint (.safetensors + .config.json)
+# and log go to $OUT/criticlab-<name>.tar (at most 5 runs: $OUT may hold 8 files). The default recipe: three runs with
+# the Yes/No stage of `npedit pretrain critic` (run M2: 1,000 vision + 400 caption steps, then 1,200) twice as long —
+# M2's settings (is the critic compute-limited?), M2 with half its presence and edit questions as contrastive pairs and
+# half its absent names hard negatives (takes away the image-only shortcut), and the question first after a 1,000-step
+# presence stage (the one layout in which presence left chance; contrastive pairs slowed its presence stage on the CPU,
+# so it has none). BENCH_DEVICE=cpu smoke-tests it here.
 part_criticlab() {
-  local seconds=$(($(left) - 25)) entry name jobs=()
-  [ "$seconds" -gt "${CRITICLAB_SECONDS:-200}" ] && seconds=${CRITICLAB_SECONDS:-200}
+  local seconds=$(($(left) - 25)) entry name jobs=() device="${BENCH_DEVICE:-cuda}"
+  [ "$seconds" -gt "${CRITICLAB_SECONDS:-280}" ] && seconds=${CRITICLAB_SECONDS:-280}
   [ "$seconds" -lt 60 ] && { echo "criticlab: skipped, only $(left) s left"; return; }
-  local runs="${CRITICLAB_RUNS:-defaults=--set steps=8000 --set vision_steps=1000 --set warmup_steps=30 --eval-every 1000 --heldout 200;question_first=--set prompt_layout=question_first --set presence_steps=1000 --set steps=8000 --set vision_steps=1000 --set warmup_steps=30 --eval-every 1000 --heldout 200}"
+  local runs="${CRITICLAB_RUNS:-m2x2=--set steps=2400 --eval-every 400 --heldout 200;contrastive=--set contrastive_share=0.5 --set hard_negative_share=0.5 --set steps=2400 --eval-every 400 --heldout 200;question_first=--set prompt_layout=question_first --set presence_steps=1000 --set steps=2400 --eval-every 400 --heldout 200}"
   IFS=';' read -ra entries <<< "$runs"
+  local workers=${CRITICLAB_RENDER_WORKERS:-$(( $(nproc) / ${#entries[@]} - 1 ))}
+  [ "$workers" -gt 6 ] && workers=6
+  [ "$workers" -lt 0 ] && workers=0
+  mkdir -p "$work/criticlab"
   for entry in "${entries[@]}"; do
     name="${entry%%=*}"
     # shellcheck disable=SC2086
-    timeout "$seconds" "$dotnet" "$work/CriticLab/CriticLab.dll" --device cuda ${entry#*=} > "$logs/criticlab-$name.log" 2>&1 &
+    NPEDIT_TORCH_THREADS=${CRITICLAB_TORCH_THREADS:-1} timeout "$seconds" "$dotnet" "$work/CriticLab/CriticLab.dll" --device "$device" \
+      --render-workers "$workers" --save "$work/criticlab/$name.safetensors" ${entry#*=} > "$logs/criticlab-$name.log" 2>&1 &
     jobs+=($!)
   done
   wait "${jobs[@]}"
   for entry in "${entries[@]}"; do
     name="${entry%%=*}"
-    echo "criticlab $name:"; grep -E "^(config|EVAL|  kinds|vision 1000)" "$logs/criticlab-$name.log"; grep "^step" "$logs/criticlab-$name.log" | tail -1
+    echo "criticlab $name ($workers render workers):"; grep "^config" "$logs/criticlab-$name.log"
+    for stage in vision caption step; do grep "^$stage " "$logs/criticlab-$name.log" | tail -1; done
+    grep -E "^(EVAL|  kinds)" "$logs/criticlab-$name.log"
+    # One tar per run (a 5 MB checkpoint each, under the 16 MiB a returned file may have): $OUT holds at most 8 files.
+    cp "$logs/criticlab-$name.log" "$work/criticlab/"
+    tar -C "$work/criticlab" -cf "$out/criticlab-$name.tar" $(cd "$work/criticlab" && ls "$name.safetensors" "$name.config.json" "criticlab-$name.log" 2>/dev/null)
+    echo "criticlab $name: $(tar -tf "$out/criticlab-$name.tar" | tr '\n' ' ')"
   done
 }
 
@@ -196,9 +223,17 @@ part_stepbench() {
   echo "stepbench: exit $?"; tail -20 "$logs/stepbench.log"
 }
 
+# A part named a+b+c runs its members side by side (training parts that share the GPU); plain parts run one by one.
 for part in "${parts[@]}"; do
   start=$SECONDS
-  "part_$part"
+  IFS='+' read -ra members <<< "$part"
+  if [ ${#members[@]} -eq 1 ]; then
+    "part_$part"
+  else
+    for member in "${members[@]}"; do "part_$member" > "$logs/part-$member.out" 2>&1 & done
+    wait
+    for member in "${members[@]}"; do cat "$logs/part-$member.out"; done
+  fi
   echo "== $part took $((SECONDS - start)) s"
 done
 

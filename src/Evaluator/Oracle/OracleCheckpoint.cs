@@ -42,9 +42,13 @@ public static class OracleCheckpoint
             throw new FileNotFoundException($"{configPath} not found; an oracle checkpoint is the .safetensors file written by 'npedit oracle train' plus its .config.json.", configPath);
         var file = JsonSerializer.Deserialize<OracleCheckpointFile>(File.ReadAllText(configPath), Json)
             ?? throw new InvalidDataException($"{configPath} holds no oracle config.");
-        if (file.Format != OracleCheckpointFile.CurrentFormat)
-            throw new InvalidDataException($"{configPath} has format '{file.Format}', expected '{OracleCheckpointFile.CurrentFormat}'; retrain with 'npedit oracle train'.");
-        return file;
+        return file.Format switch
+        {
+            OracleCheckpointFile.CurrentFormat => file,
+            // Format 1 predates the detail branch: its network has none, but the missing Detail key reads as the default branch.
+            OracleCheckpointFile.FirstFormat => file with { Model = file.Model with { Detail = null } },
+            _ => throw new InvalidDataException($"{configPath} has format '{file.Format}', expected '{OracleCheckpointFile.CurrentFormat}' or '{OracleCheckpointFile.FirstFormat}'; retrain with 'npedit oracle train'."),
+        };
     }
 
     /// <summary>Rebuilds the network from the config and loads the weights; every key must match.</summary>
@@ -57,6 +61,11 @@ public static class OracleCheckpoint
         var state = Safetensors.LoadStateDict(path);
         try
         {
+            var expected = net.state_dict();
+            var misshapen = state.Where(kv => expected.TryGetValue(kv.Key, out var t) && !t.shape.SequenceEqual(kv.Value.shape))
+                .Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.shape)}] (config: [{string.Join(", ", expected[kv.Key].shape)}])").ToArray();
+            if (misshapen.Length > 0)
+                throw new InvalidDataException($"{path} does not match its config: misshapen [{string.Join(", ", misshapen)}].");
             var (missing, unexpected) = net.load_state_dict(state, strict: false);
             if (missing.Count > 0 || unexpected.Count > 0)
                 throw new InvalidDataException($"{path} does not match its config: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");

@@ -26,6 +26,12 @@ public sealed record OracleConfig
     /// <summary>Width of the per-cell feature that every head reads.</summary>
     public int Hidden { get; init; } = 128;
 
+    /// <summary>
+    /// The detail branch that gives the fine-grained heads a full-resolution view of each cell; null is the network
+    /// without it (format <see cref="OracleCheckpointFile.FirstFormat"/> checkpoints).
+    /// </summary>
+    public OracleDetailConfig? Detail { get; init; } = new();
+
     /// <summary>How much the image-wide stages shrink the image (two halvings).</summary>
     public const int MapStride = 4;
 
@@ -43,6 +49,12 @@ public sealed record OracleConfig
             throw new ArgumentException($"Oracle channels must be four stage widths of at least 4 (got [{string.Join(", ", Channels)}]).");
         if (Hidden < 8)
             throw new ArgumentException($"Oracle hidden width must be at least 8 (got {Hidden}).");
+        Detail?.Validate();
         return this;
     }
+
+    /// <summary>Whether both describe the same network (records compare lists by reference, so this compares them by value).</summary>
+    public bool SameNetworkAs(OracleConfig other) =>
+        Resolution == other.Resolution && CropFraction == other.CropFraction && Channels.SequenceEqual(other.Channels) && Hidden == other.Hidden
+        && (Detail is null ? other.Detail is null : Detail.SameAs(other.Detail));
 }

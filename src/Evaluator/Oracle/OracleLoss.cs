@@ -6,7 +6,7 @@ namespace NpEdit.Evaluator.Oracle;
 /// <summary>
 /// The parser's training loss: the sum of one cross-entropy per classification head (averaged over the cells or
 /// scenes where the attribute applies; rotation is a class too, see <see cref="OracleLabels.RotationBins"/>) and a masked
-/// mean-squared error for jitter.
+/// mean-squared error for jitter, plus the detail branch's training-only heads scored on their own (<see cref="DetailLogits"/>).
 /// Heads with nothing to supervise in a batch (say, no sign anywhere) contribute nothing rather than NaN.
 /// </summary>
 public static class OracleLoss
@@ -32,6 +32,14 @@ public static class OracleLoss
             terms["jitter"] = MaskedMse(p.Jitter, t.Jitter, t.JitterMask);
         }
         if (t.RotatedCount > 0) terms["rotation"] = Classify(p.Rotation, t.Rotation);
+        if (p.Detail is { } d && t.ObjectCount > 0)
+        {
+            // The detail branch read alone (DetailLogits says why).
+            terms["shape/detail"] = Classify(d.Shape, t.Shape);
+            terms["size/detail"] = Classify(d.Size, t.Size);
+            terms["pattern/detail"] = Classify(d.Pattern, t.Pattern);
+            if (t.RotatedCount > 0) terms["rotation/detail"] = Classify(d.Rotation, t.Rotation);
+        }
         if (t.SignCount > 0) terms["character"] = Classify(p.Character, t.Character);
         if (t.TintCount > 0) terms["tint"] = Classify(p.BackgroundTint, t.BackgroundTint);
         return terms;

@@ -31,9 +31,16 @@ public sealed record OracleTrainConfig : OptimizationSection
     /// <summary>Seed of weight initialisation, noise and curriculum draws, and of which stretch of the oracle's training scenes is used.</summary>
     public int Seed { get; init; } = 0;
 
+    /// <summary>
+    /// Train only the detail branch (<see cref="OracleConfig.Detail"/>) and keep the rest of a started network
+    /// (<c>--init</c>) as it is, batch-norm statistics included: a cheap check of what the finer input adds.
+    /// </summary>
+    public bool DetailOnly { get; init; }
+
     public OracleTrainConfig Validate()
     {
         Model.Validate();
+        if (DetailOnly && Model.Detail is null) throw new ArgumentException("Training only the detail branch needs a network with one (the model's Detail is null).");
         // Seed s trains on scene indices from s·2³², which must stay below the held-out range at 2⁴⁰.
         if (Seed is < 0 or > 255) throw new ArgumentException($"Oracle seeds lie in 0…255 (got {Seed}).");
         ValidateOptimization();

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Text.Json;
 using NpEdit.ShapesWorld.Rendering;
 using NpEdit.ShapesWorld.Scenes;
 using NpEdit.Trainer.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace NpEdit.Evaluator.Oracle;
@@ -31,7 +33,11 @@ public sealed class OracleTrainer : IDisposable
         net = new SceneParserNet(config.Model);
         // Move before building the optimizer: module.to() replaces Parameter objects (TorchSharp #1455).
         net.to(this.device);
-        optimizer = optim.AdamW(net.parameters(), lr: config.LearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
+        var trained = config.DetailOnly ? net.DetailParameters().ToArray() : net.parameters().ToArray();
+        if (config.DetailOnly)
+            foreach (var (name, parameter) in net.named_parameters())
+                parameter.requires_grad = SceneParserNet.IsDetail(name);
+        optimizer = optim.AdamW(trained, lr: config.LearningRate, beta1: config.Beta1, beta2: config.Beta2, weight_decay: config.WeightDecay);
         int steps = Math.Max(1, config.Steps), warmup = Math.Max(1, config.WarmupSteps);
         var floor = config.FinalLearningRateFraction;
         scheduler = optim.lr_scheduler.LambdaLR(optimizer, step => step < warmup
@@ -74,7 +80,8 @@ public sealed class OracleTrainer : IDisposable
 
         using var gc = TorchGcGuard.Enter();   // libtorch must not see a Scalar freed by a GC mid-call (TorchGcGuard)
         using var scope = NewDisposeScope();
-        net.train();
+        if (config.DetailOnly) net.TrainDetailOnly();
+        else net.train();
         var input = AddNoise(OracleInput.ToTensor(images, resolution, device));
         var targets = SceneTargets.Build(scenes, device);
         var terms = OracleLoss.Terms(net.call(input), targets);
@@ -82,7 +89,7 @@ public sealed class OracleTrainer : IDisposable
         optimizer.zero_grad();
         loss.backward();
         if (config.GradClip > 0)
-            nn.utils.clip_grad_norm_(net.parameters(), config.GradClip);
+            nn.utils.clip_grad_norm_(net.parameters().Where(p => p.requires_grad), config.GradClip);
         var lr = optimizer.ParamGroups.First().LearningRate;
         optimizer.step();
         scheduler.step();
@@ -127,21 +134,39 @@ public sealed class OracleTrainer : IDisposable
     public void Save(string path, OracleTrainingRecord record) => OracleCheckpoint.Save(path, net, record);
 
     /// <summary>
-    /// Starts from a saved oracle's weights instead of a fresh initialisation (a second phase with its own schedule);
-    /// its network shape must equal <see cref="OracleTrainConfig.Model"/>.
+    /// Starts from a saved oracle's weights instead of a fresh initialisation (a second phase with its own schedule). Its
+    /// network must equal <see cref="OracleTrainConfig.Model"/>, or be it without the detail branch (a format-1 oracle):
+    /// then the branch starts fresh, and because its logits start at zero the network first answers exactly as the saved one.
+    /// Every saved tensor must fit; returns the names of the tensors that start fresh.
     /// </summary>
-    public void InitializeFrom(string path)
+    public IReadOnlyList<string> InitializeFrom(string path)
     {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Oracle weights {path} not found; pass a checkpoint written by 'npedit oracle train'.", path);
         var saved = OracleCheckpoint.ReadConfig(path).Model;
-        if (!saved.Channels.SequenceEqual(config.Model.Channels) || saved with { Channels = config.Model.Channels } != config.Model)
-            throw new ArgumentException($"{path} was trained as a different network ({System.Text.Json.JsonSerializer.Serialize(saved)}) than this run's ({System.Text.Json.JsonSerializer.Serialize(config.Model)}).");
-        using var loaded = OracleCheckpoint.Load(path, device);
-        using (no_grad())
+        bool growsDetail = saved.Detail is null && config.Model.Detail is not null;
+        if (!(growsDetail ? saved with { Detail = config.Model.Detail } : saved).SameNetworkAs(config.Model))
+            throw new ArgumentException($"{path} was trained as a different network ({JsonSerializer.Serialize(saved)}) than this run's ({JsonSerializer.Serialize(config.Model)}).");
+        var state = Safetensors.LoadStateDict(path);
+        try
         {
-            var source = loaded.Network.state_dict();
-            foreach (var (name, tensor) in net.state_dict()) tensor.copy_(source[name]);
+            var target = net.state_dict();
+            var misfits = state.Where(kv => !target.TryGetValue(kv.Key, out var t) || !t.shape.SequenceEqual(kv.Value.shape))
+                .Select(kv => $"{kv.Key} {Shape(kv.Value)}" + (target.TryGetValue(kv.Key, out var t) ? $" (here {Shape(t)})" : " (not here)")).ToArray();
+            var fresh = target.Keys.Where(name => !state.ContainsKey(name)).ToArray();
+            if (misfits.Length > 0 || fresh.Any(name => !growsDetail || !SceneParserNet.IsDetail(name)))
+                throw new InvalidDataException($"{path} does not match its config: unexpected [{string.Join(", ", misfits)}], missing [{string.Join(", ", fresh.Where(name => !growsDetail || !SceneParserNet.IsDetail(name)))}].");
+            using (no_grad())
+                foreach (var (name, tensor) in state) target[name].copy_(tensor);
+            return fresh;
+        }
+        finally
+        {
+            foreach (var tensor in state.Values) tensor.Dispose();
         }
     }
+
+    private static string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
 
     public void Dispose()
     {

@@ -33,12 +33,13 @@ internal static class OracleCommands
         var init = new Option<FileInfo?>("--init") { Description = "Start from this oracle's weights (a second phase with its own schedule) instead of a fresh network." };
         var simplifyUntil = new Option<double>("--simplify-until") { Description = "Share of the steps over which the easy-scenes curriculum fades (0: full scenes from the start).", DefaultValueFactory = _ => new OracleTrainConfig().SimplifyUntil };
         var simplifyFloor = new Option<double>("--simplify-floor") { Description = "Chance of simplifying each style, backdrop and fill once the curriculum has faded.", DefaultValueFactory = _ => new OracleTrainConfig().SimplifyFloor };
+        var detailOnly = new Option<bool>("--detail-only") { Description = "Train only the detail branch (the fine-grained heads' full-resolution input) and keep the rest of the --init network as it is." };
         var saveEvery = new Option<int>("--save-every") { Description = "Also write the weights every N steps (0: only at the end), so a long run that is stopped early still leaves a usable oracle.", DefaultValueFactory = _ => 0 };
         var device = DeviceOption();
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: NPEDIT_TORCH_THREADS, else all processors)." };
         var cmd = new Command("train", "Train the scene parser on renders from the oracle seed range (disjoint from corpora and the benchmark) and report held-out accuracy.")
         {
-            output, steps, batch, lr, seed, evalScenes, init, simplifyUntil, simplifyFloor, saveEvery, device, threads,
+            output, steps, batch, lr, seed, evalScenes, init, simplifyUntil, simplifyFloor, detailOnly, saveEvery, device, threads,
         };
         CliAction.Set(cmd, (p, ct) =>
         {
@@ -46,15 +47,17 @@ internal static class OracleCommands
             var config = new OracleTrainConfig
             {
                 Steps = p.GetValue(steps), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), Seed = p.GetValue(seed),
-                SimplifyUntil = p.GetValue(simplifyUntil), SimplifyFloor = p.GetValue(simplifyFloor),
+                SimplifyUntil = p.GetValue(simplifyUntil), SimplifyFloor = p.GetValue(simplifyFloor), DetailOnly = p.GetValue(detailOnly),
             }.Validate();
+            if (config.DetailOnly && p.GetValue(init) is null)
+                throw new ArgumentException("--detail-only keeps the rest of the network as it starts, so it needs --init with a trained oracle.");
             var path = p.GetValue(output)!.FullName;
             AnsiConsole.MarkupLine($"Training the oracle on {Markup.Escape(selection.Device.ToString())} ({torch.get_num_threads()} threads): {config.Steps} steps × {config.BatchSize} scenes at {config.Model.Resolution} px.");
             using var trainer = new OracleTrainer(config, selection.Device);
             if (p.GetValue(init) is { } start)
             {
-                trainer.InitializeFrom(start.FullName);
-                AnsiConsole.MarkupLine($"Starting from {Markup.Escape(start.FullName)}.");
+                var fresh = trainer.InitializeFrom(start.FullName);
+                AnsiConsole.MarkupLine($"Starting from {Markup.Escape(start.FullName)}" + (fresh.Count == 0 ? "." : $"; {fresh.Count} tensors of the detail branch start fresh."));
             }
             var sums = new Dictionary<string, (double Sum, int Count)>();
             int every = p.GetValue(saveEvery);
