@@ -5,12 +5,17 @@
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --set steps=300 --set vision_steps=50 --eval-every 100 --heldout 60
 //   options: --set key=value (CriticPretrainConfig, snake case; repeatable), --patch 16 (the preset's patch size),
 //            --families presence,edit (train and evaluate only these), --eval-every N, --heldout N (per family),
-//            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe),
+//            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe; written at every evaluation),
 //            --device cuda (default cpu; bench/gpu/session.sh criticlab runs it on the GPU machine),
+//            --init critic.safetensors (start from a saved critic of the same preset),
+//            --render-workers N (threads rendering batches ahead of the step, default cores − 2 up to 4; 0: on the training thread),
+//            --shortcuts N (how well the images alone predict the answers of N held-out questions per family),
+//            --render-bench N (only render N Yes/No batches, inline and with the workers: batches/s, and that they agree),
 //            (--set prompt_layout=question_first: the prompt layout, CriticPromptLayout)
 //            (--set caption_steps=400 [--set caption_order=name_first]: the captioning stage, CriticPretrainer.TrainCaptionStep)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --probe critic.safetensors --heldout 100
-//            (what a trained critic's answer depends on: the question, the candidate image)
+//            (what a trained critic's answer depends on: the question, the candidate image; and its accuracy on held-out
+//            contrastive pairs, where the images alone give 50 %)
 //   NPEDIT_TORCH_THREADS=1 dotnet run -c Release --project bench/CriticLab -- --gc-race     (the libtorch toFloat error)
 using System.Diagnostics;
 using System.Globalization;
@@ -21,6 +26,7 @@ using NpEdit.Trainer.Critic.Shapes;
 using NpEdit.Trainer.Models.Critic;
 using NpEdit.Trainer.Runtime;
 using TorchSharp;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 string? Option(string name) => args.Select((a, i) => (a, i)).Where(p => p.a == "--" + name && p.i + 1 < args.Length).Select(p => args[p.i + 1]).LastOrDefault();
@@ -36,10 +42,58 @@ if (Option("patch") is { } patch)
     critic = critic with { Model = critic.Model with { VisionConfig = critic.Model.VisionConfig with { PatchSize = int.Parse(patch, CultureInfo.InvariantCulture) } } };
 Console.WriteLine($"config: {string.Join(' ', sets)} patch {critic.Model.VisionConfig.PatchSize} ({critic.Model.TokensPerImage} positions per image), layout {critic.PromptLayout}, families {string.Join(',', families)}");
 
+var renderWorkers = int.Parse(Option("render-workers") ?? CriticTrainingBatches.DefaultWorkers.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 IEnumerable<CriticExample> Stream(ulong stream, long start = 0) => ShapesCriticData.Stream(stream, start).Where(e => families.Contains(e.Family));
-var heldOut = Stream(ShapesCriticData.HeldOutStream).Take(families.Length * heldOutPerFamily).ToArray();
+var heldOut = CriticTrainingBatches.HeldOut(families.Length * heldOutPerFamily, renderWorkers, families);
+if (Option("render-bench") is { } renderBatches)
+{
+    // Rendering alone: Yes/No batches per second on the training thread and with the workers, and whether they agree.
+    var count = int.Parse(renderBatches, CultureInfo.InvariantCulture);
+    string Fingerprint(CriticExample[] b) => string.Join('|', b.Select(e => e.Question + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(e.Candidate))));
+    string[] Render(int workers)
+    {
+        var clock = Stopwatch.StartNew();
+        using var prefetcher = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.YesNo(config, b, families), workers, count: count);
+        var prints = Enumerable.Range(0, count).Select(_ => Fingerprint(prefetcher.Next())).ToArray();
+        Console.WriteLine($"render-bench: {count} batches of {config.BatchSize} with {workers} workers: {count / clock.Elapsed.TotalSeconds:F1} batches/s");
+        return prints;
+    }
+    Render(0);   // warm-up: the first renders include the JIT's compilation
+    var inline = Render(0);
+    Console.WriteLine($"render-bench: the same batches with {renderWorkers} workers: {inline.SequenceEqual(Render(renderWorkers))}");
+    return;
+}
 foreach (var e in heldOut.Take(int.Parse(Option("dump") ?? "0", CultureInfo.InvariantCulture)))
     Console.WriteLine($"  {e.Family}/{e.Kind} {(e.AnswerIsYes ? "Yes" : "No")}: {e.Question}");
+if (Option("shortcuts") is { } shortcutCount)
+{
+    // How far the images alone predict the answer: per family, the accuracy of the best rule that sees only what the
+    // images show — presence: the number of objects; two images: unchanged, degraded, background or style changed, and
+    // how many objects differ — i.e. the majority answer per bucket, over N held-out questions per family.
+    var rows = CriticTrainingBatches.HeldOut(3 * int.Parse(shortcutCount, CultureInfo.InvariantCulture), renderWorkers);
+    string Bucket(CriticExample e)
+    {
+        if (e.Reference is null)
+            return $"{e.CandidateScene!.Objects.Count} objects";
+        if (e.Reference.AsSpan().SequenceEqual(e.Candidate))
+            return "unchanged";
+        if (e.Kind is CandidateKind.Noisy or CandidateKind.Blurred)
+            return "degraded";
+        var (a, b) = (e.ReferenceScene!, e.CandidateScene!);
+        var global = a.Background != b.Background || a.Style != b.Style || a.Sign != b.Sign;
+        var changed = a.Objects.Except(b.Objects).Count() + b.Objects.Except(a.Objects).Count();
+        return $"{(global ? "global" : "local")} change, {Math.Min(changed, 3)} object rows differ";
+    }
+    foreach (var family in rows.GroupBy(e => e.Family))
+    {
+        var buckets = family.GroupBy(Bucket).OrderByDescending(g => g.Count()).ToArray();
+        var best = buckets.Sum(g => Math.Max(g.Count(e => e.AnswerIsYes), g.Count(e => !e.AnswerIsYes))) / (double)family.Count();
+        Console.WriteLine($"SHORTCUT {family.Key}: image-only rule {100 * best:F1} % of {family.Count()} ({100 * family.Average(e => e.AnswerIsYes ? 1.0 : 0.0):F1} % Yes)");
+        foreach (var g in buckets)
+            Console.WriteLine($"  {g.Key}: {g.Count()} questions, {100 * g.Average(e => e.AnswerIsYes ? 1.0 : 0.0):F0} % Yes");
+    }
+    return;
+}
 if (args.Contains("--gc-race"))
 {
     // Reproduces libtorch's "Expected false to be true … Exception raised from toFloat": tensor + tensor passes an
@@ -196,6 +250,18 @@ if (Option("probe") is { } checkpoint)
             line += $", candidate := reference {MeanAbs(asIs, Margins(rows, [.. rows.Select(r => r.Question)], [.. rows.Select(r => r.Reference!)])):F3}";
         Console.WriteLine(line);
     }
+    // Held-out contrastive pairs (the same images asked a Yes and a No question): no image-only rule beats 50 % there, so
+    // what is above 50 % is read from the question. A pair counts when both of its answers are right.
+    var pairSampling = new ShapesCriticSampling(ContrastiveShare: 1);
+    foreach (var family in families.Where(f => f != CriticExample.Identity))
+    {
+        var residue = Array.IndexOf(CriticExample.Families, family);
+        var rows = Enumerable.Range(0, 2 * heldOutPerFamily).Select(k => ShapesCriticData.Example(ShapesCriticData.HeldOutStream, 3L * k + residue, pairSampling)).ToArray();
+        var right = rows.Chunk(48).SelectMany(c => Margins(c, [.. c.Select(r => r.Question)], [.. c.Select(r => r.Candidate)]).Zip(c, (m, e) => (m > 0) == e.AnswerIsYes)).ToArray();
+        var samePair = rows.Chunk(2).Select(p => p.Length == 2 && p[0].Candidate.AsSpan().SequenceEqual(p[1].Candidate)).ToArray();
+        var pairsRight = right.Chunk(2).Zip(samePair).Where(p => p.Second).Select(p => p.First.All(r => r)).ToArray();
+        Console.WriteLine($"PAIRS {family}: accuracy {100 * right.Average(r => r ? 1.0 : 0.0):F1} over {rows.Length} questions, both answers right in {100 * pairsRight.Average(r => r ? 1.0 : 0.0):F1} % of {pairsRight.Length} pairs (image-only: 50 % and 0 %)");
+    }
     return;
 }
 var cpu = Process.GetCurrentProcess();
@@ -203,46 +269,59 @@ double CpuSeconds() { cpu.Refresh(); return cpu.TotalProcessorTime.TotalSeconds;
 var start = CpuSeconds();
 
 using var trainer = new CriticPretrainer(config, critic, selection.Device);
-using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.VisionStreamStart).Chunk(config.VisionBatchSize).GetEnumerator())
+if (Option("init") is { } init)
+{
+    // Continue from a saved critic of the same preset (its read-out heads start fresh): screens a Yes/No-stage change
+    // from the state a full pretraining reached, e.g. --init M2.safetensors --set vision_steps=0 --set caption_steps=0.
+    var state = Safetensors.LoadStateDict(init);
+    var (missing, unexpected) = trainer.Model.load_state_dict(state, strict: false);
+    foreach (var tensor in state.Values)
+        tensor.Dispose();
+    if (missing.Count > 0 || unexpected.Count > 0)
+        throw new ArgumentException($"--init {init} does not fit the critic: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");
+    Console.WriteLine($"init: {init}");
+}
+var wallClock = Stopwatch.StartNew();
+using (var images = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.Vision(config, b, families), renderWorkers, count: config.VisionSteps))
 {
     var losses = new List<double>();
     while (trainer.VisionStep < config.VisionSteps)
     {
-        images.MoveNext();
-        losses.Add(trainer.TrainVisionStep(images.Current)["vision/loss"]);
+        losses.Add(trainer.TrainVisionStep(images.Next())["vision/loss"]);
         if (trainer.VisionStep % 50 == 0 || trainer.VisionStep == config.VisionSteps)
         {
-            Console.WriteLine($"vision {trainer.VisionStep}: loss {losses.Average():F3}  cpu {CpuSeconds() - start:F0} s");
+            Console.WriteLine($"vision {trainer.VisionStep}: loss {losses.Average():F3}  cpu {CpuSeconds() - start:F0} s, wall {wallClock.Elapsed.TotalSeconds:F0} s");
             losses.Clear();
         }
     }
 }
-using (var images = Stream(ShapesCriticData.TrainStream, CriticPretrainRun.CaptionStreamStart).Chunk(config.BatchSize).GetEnumerator())
+using (var images = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.Caption(config, b, families), renderWorkers, count: config.CaptionSteps))
 {
     var losses = new List<(double Caption, double ObjectWords, double Labels)>();
     while (trainer.CaptionStep < config.CaptionSteps)
     {
-        images.MoveNext();
-        var step = trainer.TrainCaptionStep(images.Current);
+        var step = trainer.TrainCaptionStep(images.Next());
         losses.Add((step["caption/loss"], step["caption/object_words"], step["caption/scene_labels"]));
         if (trainer.CaptionStep % 25 == 0 || trainer.CaptionStep == config.CaptionSteps)
         {
-            Console.WriteLine($"caption {trainer.CaptionStep}: caption loss {losses.Average(l => l.Caption):F3} (colour and shape words {losses.Average(l => l.ObjectWords):F3}) scene labels {losses.Average(l => l.Labels):F3}  cpu {CpuSeconds() - start:F0} s");
+            Console.WriteLine($"caption {trainer.CaptionStep}: caption loss {losses.Average(l => l.Caption):F3} (colour and shape words {losses.Average(l => l.ObjectWords):F3}) scene labels {losses.Average(l => l.Labels):F3}  cpu {CpuSeconds() - start:F0} s, wall {wallClock.Elapsed.TotalSeconds:F0} s");
             losses.Clear();
         }
     }
 }
-using var batches = (families.Length == CriticExample.Families.Length ? CriticTrainingBatches.Stream(config) : Stream(ShapesCriticData.TrainStream).Chunk(config.BatchSize)).GetEnumerator();
+using var batches = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.YesNo(config, b, families), renderWorkers, count: config.Steps);
+var (stepsAtWindow, wallAtWindow) = (0L, wallClock.Elapsed.TotalSeconds);
 var window = new List<IReadOnlyDictionary<string, double>>();
 var (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
 while (trainer.Step < config.Steps)
 {
-    batches.MoveNext();
-    window.Add(trainer.TrainStep(batches.Current));
+    window.Add(trainer.TrainStep(batches.Next()));
     if (trainer.Step % 25 == 0)
     {
         string Mean(string key) => window.Select(w => w.GetValueOrDefault(key, double.NaN)).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average().ToString("F3", CultureInfo.InvariantCulture);
-        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} grounding {Mean("loss/grounding")} scene_caption {Mean("loss/scene_caption")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
+        var stepsPerSecond = (trainer.Step - stepsAtWindow) / (wallClock.Elapsed.TotalSeconds - wallAtWindow);
+        (stepsAtWindow, wallAtWindow) = (trainer.Step, wallClock.Elapsed.TotalSeconds);
+        Console.WriteLine($"step {trainer.Step}: yes_no {Mean("loss/yes_no")} acc {Mean("train/accuracy")} kind {Mean("loss/kind")} change {Mean("loss/change")} caption {Mean("loss/caption")} subject {Mean("loss/subject_answer")} grounding {Mean("loss/grounding")} scene_caption {Mean("loss/scene_caption")} labels {Mean("loss/scene_labels")}  cpu {CpuSeconds() - start:F0} s, wall {wallClock.Elapsed.TotalSeconds:F0} s, {stepsPerSecond:F2} steps/s, {(GC.GetTotalAllocatedBytes() - allocated) / 25.0 / (1 << 20):F1} MB managed and {(GC.CollectionCount(0) - collections) / 25.0:F2} GCs per step");
         (allocated, collections) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
         window.Clear();
     }
@@ -252,9 +331,12 @@ while (trainer.Step < config.Steps)
         var perFamily = string.Join("  ", families.Select(f => $"{f} {100 * metrics[$"heldout/accuracy/{f}"]:F1}"));
         var perKind = string.Join(" ", metrics.Where(m => m.Key.Count(c => c == '/') == 3).OrderBy(m => m.Key)
             .Select(m => $"{m.Key["heldout/accuracy/".Length..]}={100 * m.Value:F0}"));
-        Console.WriteLine($"EVAL step {trainer.Step}: overall {100 * metrics["heldout/accuracy"]:F1}  {perFamily}  cpu {CpuSeconds() - start:F0} s");
+        Console.WriteLine($"EVAL step {trainer.Step}: overall {100 * metrics["heldout/accuracy"]:F1}  {perFamily}  cpu {CpuSeconds() - start:F0} s, wall {wallClock.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine($"  kinds: {perKind}");
+        // A run cut by a time limit (bench/gpu/session.sh criticlab) keeps the critic of its last evaluation.
+        if (Option("save") is { } savePath)
+            trainer.Save(savePath);
+        wallAtWindow = wallClock.Elapsed.TotalSeconds;   // steps/s counts training steps only
+        stepsAtWindow = trainer.Step;
     }
 }
-if (Option("save") is { } savePath)
-    trainer.Save(savePath);

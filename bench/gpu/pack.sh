@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs what a GPU session runs into .npedit/gpu/npedit-gpu.tar.xz (limit 64 MB): the benches (GeneratorBench,
-# CriticBench, TrainStepBench when present) and the npedit CLI, each a Release framework-dependent build in its
+# CriticBench, TrainStepBench when present, CriticLab, T2ILab) and the npedit CLI, each a Release framework-dependent build in its
 # own folder, plus the .NET runtime they need (Microsoft.NETCore.App and, for the CLI, Microsoft.AspNetCore.App).
 # The GPU machine has PyTorch but no .NET; its CUDA libtorch is used (NPEDIT_LIBTORCH, shared/notes/gpu-and-native.md
 # §3–4), so the CPU libtorch is left out. Run from anywhere:
@@ -17,9 +17,12 @@ declare -A apps=(
   [CriticBench]="bench/CriticBench/CriticBench.csproj"
   [TrainStepBench]="bench/TrainStepBench/TrainStepBench.csproj"
   [CriticLab]="bench/CriticLab/CriticLab.csproj"
+  [T2ILab]="bench/T2ILab/T2ILab.csproj"
   [npedit]="src/Jobs/NpEdit.Jobs.csproj"
 )
+# PACK_APPS="T2ILab npedit" packs only those (a quicker pack for a smoke test of one session part).
 for app in "${!apps[@]}"; do
+  [ -z "${PACK_APPS:-}" ] || [[ " $PACK_APPS " == *" $app "* ]] || continue
   project="$root/${apps[$app]}"
   [ -f "$project" ] || { echo "pack.sh: $app skipped (${apps[$app]} does not exist)"; continue; }
   dotnet build "$project" -c Release -o "$stage/$app" --nologo -v quiet

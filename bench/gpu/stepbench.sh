@@ -64,14 +64,20 @@ small="${STEPBENCH_SMALL:---preset shapes-m --critic shapes-mini --batch 4 --ste
 large="${STEPBENCH_LARGE:---preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 1 --steps 3 --warmup 1}"
 # The TorchSharp side once per Adam of G_θ and A_φ: FlatAdam (the default, optim.implementation flat) and optim.Adam
 # (STEPBENCH_OPTIMIZERS for shapes-m, STEPBENCH_LARGE_OPTIMIZERS for dit-2b).
-run 40 pytorch $small --dtype float32
-for optimizer in ${STEPBENCH_OPTIMIZERS:-flat torch}; do run 40 torchsharp $small --dtype float32 --optimizer "$optimizer"; done
-run 30 pytorch $small --dtype bfloat16
-for optimizer in ${STEPBENCH_OPTIMIZERS:-flat torch}; do run 30 torchsharp $small --dtype bfloat16 --optimizer "$optimizer"; done
-run 75 pytorch $large
-for optimizer in ${STEPBENCH_LARGE_OPTIMIZERS:-flat torch}; do run 75 torchsharp $large --optimizer "$optimizer"; done
-# Prints a JSON line after each batch that ran, so a timeout still leaves the largest batch reached.
-[ "${STEPBENCH_MAX_BATCH:-1}" = 1 ] && run 50 torchsharp --preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 1 --find-max-batch --batch-limit 16
+# STEPBENCH_SIZES picks what runs (default both): "small" (shapes-m, fp32 and bf16) and/or "large" (dit-2b).
+sizes=" ${STEPBENCH_SIZES:-small large} "
+if [[ "$sizes" == *" small "* ]]; then
+  run 40 pytorch $small --dtype float32
+  for optimizer in ${STEPBENCH_OPTIMIZERS:-flat torch}; do run 40 torchsharp $small --dtype float32 --optimizer "$optimizer"; done
+  run 30 pytorch $small --dtype bfloat16
+  for optimizer in ${STEPBENCH_OPTIMIZERS:-flat torch}; do run 30 torchsharp $small --dtype bfloat16 --optimizer "$optimizer"; done
+fi
+if [[ "$sizes" == *" large "* ]]; then
+  run 75 pytorch $large
+  for optimizer in ${STEPBENCH_LARGE_OPTIMIZERS:-flat torch}; do run 75 torchsharp $large --optimizer "$optimizer"; done
+  # Prints a JSON line after each batch that ran, so a timeout still leaves the largest batch reached.
+  [ "${STEPBENCH_MAX_BATCH:-1}" = 1 ] && run 50 torchsharp --preset dit-2b --critic llava-ov-0.5b --dtype bfloat16 --batch 1 --find-max-batch --batch-limit 16
+fi
 
 "$python" - "$results" "$report" "$gpu" <<'PY' || true
 import json, sys

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
@@ -20,15 +21,18 @@ namespace NpEdit.DatasetBuilder;
 /// <summary>
 /// The DatasetBuilder's entry point. <see cref="PrepareAsync"/> plans the units and records the dataset;
 /// <see cref="RunUnitAsync"/> builds one unit from ids alone (what a Hangfire job calls); <see cref="FinalizeAsync"/>
-/// closes the dataset once every unit is done. A unit reads its slice, prepares the images, runs the App. D
-/// pipelines, writes its shard to a temp file renamed into place, and only then records it: a finished unit is
-/// never redone, and a crashed one reruns from the reply cache without paying for a request twice.
+/// closes the dataset once every unit is done. A unit streams its slice image by image (<see cref="ImageFeed"/>),
+/// prepares each image and runs the App. D pipelines on it, writes its shard to a temp file renamed into place, and
+/// only then records it: a finished unit is never redone, and a crashed one reruns from the reply cache without paying
+/// for a request twice. All units of a dataset in this process share one budget of images in flight
+/// (<see cref="ImageSlots"/>) over one request budget (the dispatcher's slots).
 /// </summary>
 public sealed class DatasetBuild(NpgsqlDataSource dataSource, DatasetBuildOptions? options = null) : IDisposable
 {
     private readonly DatasetBuildOptions _options = options ?? new DatasetBuildOptions();
     private readonly DatasetStore _store = new(dataSource);
     private readonly ConcurrentDictionary<long, Lazy<VlmDispatcher>> _dispatchers = new();
+    private readonly ConcurrentDictionary<long, ImageSlots> _imageSlots = new();
 
     public BuildProgress Progress { get; } = new();
 
@@ -84,7 +88,10 @@ public sealed class DatasetBuild(NpgsqlDataSource dataSource, DatasetBuildOption
     }
 
     /// <summary>Builds one unit; does nothing when it is already finished and its shard is in place.</summary>
-    public async Task RunUnitAsync(long datasetId, int unitId, CancellationToken ct = default)
+    public Task RunUnitAsync(long datasetId, int unitId, CancellationToken ct = default) => RunUnitAsync(datasetId, unitId, null, ct);
+
+    /// <summary>Builds one unit; <paramref name="fed"/> is called once its last image has been read (not when it is done).</summary>
+    private async Task RunUnitAsync(long datasetId, int unitId, Action? fed, CancellationToken ct)
     {
         var dataset = await _store.GetDatasetAsync(datasetId, ct);
         var unit = (await _store.GetUnitsAsync(datasetId, ct)).SingleOrDefault(u => u.Unit == unitId)
@@ -94,10 +101,11 @@ public sealed class DatasetBuild(NpgsqlDataSource dataSource, DatasetBuildOption
         var config = JsonSerializer.Deserialize<DatasetConfig>(dataset.Config, ConfigLoader.JsonOptions)!;
         var slice = JsonSerializer.Deserialize<UnitInput>(unit.Input)!;
         var vlm = Dispatcher(datasetId, config);
+        var slots = _imageSlots.GetOrAdd(datasetId, _ => new ImageSlots(_options.ImagesInFlight > 0 ? _options.ImagesInFlight : 4 * vlm.Capacity));
         await _store.MarkRunningAsync(datasetId, unitId, ct);
         try
         {
-            var result = await BuildUnitAsync(dataset, config, vlm, unitId, slice, ct);
+            var result = await BuildUnitAsync(dataset, config, vlm, slots, unitId, slice, fed, ct);
             await _store.FinishUnitAsync(datasetId, unitId, result, ct);
             Progress.UnitDone();
         }
@@ -122,15 +130,55 @@ public sealed class DatasetBuild(NpgsqlDataSource dataSource, DatasetBuildOption
         return await _store.StatusAsync(datasetId, ct);
     }
 
-    /// <summary>Runs every unfinished unit in this process (a few at a time), then finalizes.</summary>
+    /// <summary>
+    /// Runs every unfinished unit in this process, then finalizes. Units start in order, each once the previous one has
+    /// read its last image (at most <see cref="DatasetBuildOptions.ConcurrentUnits"/> at once): the next unit's images
+    /// fill the request slots while the previous unit's last replies arrive and its shard is written, so the endpoint
+    /// idles only at the very end. The first unit that fails stops the others.
+    /// </summary>
     public async Task<DatasetStatus> BuildAsync(long datasetId, CancellationToken ct = default)
     {
         var pending = (await _store.GetUnitsAsync(datasetId, ct))
             .Where(u => u.Status != UnitRecord.Finished || u.ShardPath is null || !File.Exists(u.ShardPath)).ToList();
         Progress.AddUnits(pending.Count, pending.Sum(u => (long)JsonSerializer.Deserialize<UnitInput>(u.Input)!.Count));
-        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.ConcurrentUnits), CancellationToken = ct },
-            async (unit, token) => await RunUnitAsync(datasetId, unit.Unit, token));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var failures = new ConcurrentQueue<Exception>();
+        var running = new List<Task>();
+        foreach (var unit in pending)
+        {
+            while (running.Count(t => !t.IsCompleted) >= Math.Max(1, _options.ConcurrentUnits))
+                await Task.WhenAny(running.Where(t => !t.IsCompleted));
+            if (stop.IsCancellationRequested)
+                break;
+            var fed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            running.Add(RunInBuildAsync(unit.Unit, fed));
+            await fed.Task;
+        }
+        await Task.WhenAll(running);
+        if (failures.TryPeek(out var first))
+            ExceptionDispatchInfo.Throw(first);
+        ct.ThrowIfCancellationRequested();
         return await FinalizeAsync(datasetId, ct);
+
+        async Task RunInBuildAsync(int unit, TaskCompletionSource fed)
+        {
+            try
+            {
+                await RunUnitAsync(datasetId, unit, () => fed.TrySetResult(), stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+                await stop.CancelAsync();
+            }
+            finally
+            {
+                fed.TrySetResult();
+            }
+        }
     }
 
     /// <summary>The manifest, for status and inspection.</summary>
@@ -142,31 +190,29 @@ public sealed class DatasetBuild(NpgsqlDataSource dataSource, DatasetBuildOption
             d.Value.Dispose();
     }
 
-    private async Task<UnitResult> BuildUnitAsync(DatasetRecord dataset, DatasetConfig config, VlmDispatcher vlm, int unitId, UnitInput slice,
-        CancellationToken ct)
+    private async Task<UnitResult> BuildUnitAsync(DatasetRecord dataset, DatasetConfig config, VlmDispatcher vlm, ImageSlots slots, int unitId,
+        UnitInput slice, Action? fed, CancellationToken ct)
     {
-        var inputs = await InputReader.ReadAsync(config.Input, slice, ct);
         var preparer = new ImagePreparer(config.Images);
         var prompts = new PromptSet(config.Vlm, ExampleBank.Default, await ProminentExampleAsync(config.Tasks, ct), config.Seed);
         var annotator = new ImageAnnotator(vlm, prompts, config.Tasks.Local, config.Tasks.Customization);
         var createdAt = DateTime.UtcNow;
-        var outcomes = new ImageOutcome?[inputs.Count];
+        // Indexed by position in the slice, so rows keep the input's order whatever order images finish in.
+        var outcomes = new ImageOutcome?[slice.Count];
         var skipped = new List<(string, string)>();
-        // Enough images in flight to keep every request slot busy (an image waits on its own replies in between).
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, vlm.Capacity * 2), CancellationToken = ct };
-        await Parallel.ForAsync(0, inputs.Count, parallel, async (i, token) =>
+        var imagesIn = await ImageFeed.RunAsync(InputReader.StreamAsync(config.Input, slice, ct), slots, async (i, input, token) =>
         {
-            var image = preparer.Prepare(inputs[i].Bytes, out var reason);
+            var image = preparer.Prepare(input.Bytes, out var reason);
             if (image is null)
             {
                 lock (skipped)
-                    skipped.Add((inputs[i].SourceId, reason));
+                    skipped.Add((input.SourceId, reason));
                 Progress.ImageDone(0);
                 return;
             }
-            outcomes[i] = await annotator.AnnotateAsync(inputs[i], image, createdAt, token);
+            outcomes[i] = await annotator.AnnotateAsync(input, image, createdAt, token);
             Progress.ImageDone(outcomes[i]!.Rows.Count);
-        });
+        }, fed, ct);
 
         // Exact dedup: first occurrence within the unit, then against rows other units already hold.
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -177,7 +223,7 @@ public sealed class DatasetBuild(NpgsqlDataSource dataSource, DatasetBuildOption
 
         var path = Path.Combine(dataset.OutputDir, "data", $"train-{unitId:D5}-of-{dataset.Units:D5}.parquet");
         var shard = await ShardWriter.WriteAsync(path, rows, ct);
-        return new UnitResult(shard, inputs.Count, skipped.OrderBy(s => s.Item1, StringComparer.Ordinal).ToList(),
+        return new UnitResult(shard, imagesIn, skipped.OrderBy(s => s.Item1, StringComparer.Ordinal).ToList(),
             rows.GroupBy(r => r.EditType).ToDictionary(g => g.Key, g => g.Count()), duplicates,
             outcomes.Where(o => o is not null).SelectMany(o => o!.Calls).ToList(),
             outcomes.Where(o => o is not null).SelectMany(o => o!.Rejects).ToList())

@@ -11,6 +11,15 @@ public sealed record DatasetBuildOptions
     /// <summary>The API key instead of the variable named by <c>vlm.api_key_variable</c>.</summary>
     public string? ApiKey { get; init; }
 
-    /// <summary>Units an inline build runs at once, so the endpoint stays busy while one unit drains.</summary>
+    /// <summary>
+    /// Units an inline build runs at once. The next unit starts once the previous one has read its last image, so with
+    /// two the endpoint stays busy while one unit's last replies arrive and its shard is written.
+    /// </summary>
     public int ConcurrentUnits { get; init; } = 2;
+
+    /// <summary>
+    /// Images in flight per dataset in this process, over all its units (0: four per request slot). An image waits on
+    /// its own replies between its two rounds of requests, so a few images per slot keep every slot busy.
+    /// </summary>
+    public int ImagesInFlight { get; init; }
 }

@@ -23,6 +23,12 @@ public sealed record GInitEvalOptions(string Checkpoint, string GridPath)
     /// <summary>Scenes shown in the grid.</summary>
     public int GridScenes { get; init; } = 16;
 
+    /// <summary>Held-out scenes with at most this many objects; null takes the checkpoint's own training filter (<c>data.max_objects</c>).</summary>
+    public int? MaxObjects { get; init; }
+
+    /// <summary>Held-out scenes of the flat style only (true) or of every style (false); null takes the checkpoint's own <c>data.flat_only</c>.</summary>
+    public bool? FlatOnly { get; init; }
+
     /// <summary>Images per sampler forward pass.</summary>
     public int BatchSize { get; init; } = 64;
 
@@ -32,6 +38,7 @@ public sealed record GInitEvalOptions(string Checkpoint, string GridPath)
         if (GuidanceScale is { } g && (!double.IsFinite(g) || g < 0)) throw new ArgumentException($"--cfg must be a finite number ≥ 0 (got {g}).");
         if (SampleSteps is < 1) throw new ArgumentException($"--sample-steps must be at least 1 (got {SampleSteps}).");
         if (GridScenes < 0) throw new ArgumentException($"--grid-scenes must not be negative (got {GridScenes}).");
+        if (MaxObjects is < 1 or > 5) throw new ArgumentException($"--max-objects must lie in 1..5 (got {MaxObjects}).");
         if (BatchSize < 1) throw new ArgumentException($"--batch must be at least 1 (got {BatchSize}).");
         return this;
     }

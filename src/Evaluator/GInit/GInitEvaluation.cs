@@ -29,9 +29,17 @@ public static class GInitEvaluation
         var (steps, guidance) = (options.SampleSteps ?? eval.SampleSteps, options.GuidanceScale ?? eval.GuidanceScale);
         var size = generator.DiT.Config.ImageSize;
 
-        var scenes = T2IPretrainJob.EvaluationScenes(generator.Training.Data, options.Scenes);
+        // The checkpoint's own training distribution unless overridden: two G_inits trained on different filters are
+        // compared on the same scenes by passing the same filters to both.
+        var filters = generator.Training.Data with
+        {
+            MaxObjects = options.MaxObjects ?? generator.Training.Data.MaxObjects,
+            FlatOnly = options.FlatOnly ?? generator.Training.Data.FlatOnly,
+        };
+        var scenes = T2IPretrainJob.EvaluationScenes(filters, options.Scenes);
         var captions = scenes.Select(CompactCaption.Describe).ToArray();
-        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"Sampling {scenes.Count} captions at {size} px: {steps} Euler steps, CFG {guidance}, seed {options.Seed}."));
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"Sampling {scenes.Count} captions at {size} px (scenes with ≤ {filters.MaxObjects} objects, {(filters.FlatOnly ? "flat style only" : "every style")}): {steps} Euler steps, CFG {guidance}, seed {options.Seed}."));
         var clock = Stopwatch.StartNew();
         RgbImage[] samples;
         using (var images = TextToImageSampler.Sample(generator.DiT, generator.Text, new IdentityAutoencoder(), captions, device,

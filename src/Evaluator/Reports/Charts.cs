@@ -58,6 +58,8 @@ public static class Charts
             var line = plot.Add.ScatterLine(steps, values);
             line.LegendText = name;
             line.LineWidth = 2;
+            if (steps.Length < 3)
+                line.MarkerSize = 9; // a metric logged once or twice (e.g. a benchmark at the last step) is no line
         }
         plot.ShowLegend(Alignment.UpperRight);
         plot.Title(title);

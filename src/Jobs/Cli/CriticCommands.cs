@@ -57,14 +57,20 @@ internal static class CriticCommands
         var output = new Option<FileInfo>("--out") { Description = "Checkpoint to write (its .config.json goes next to it).", DefaultValueFactory = _ => new FileInfo(Path.Combine(".npedit", "critics", "shapes-mini.safetensors")) };
         var set = new Option<string[]>("--set") { Description = "Override a setting, e.g. --set steps=300 --set batch_size=16 (keys of CriticPretrainConfig in snake case)." };
         var device = new Option<string>("--device") { Description = "auto (CUDA when it initializes, else CPU), cpu, or cuda[:N].", DefaultValueFactory = _ => "auto" };
+        var renderWorkers = new Option<int?>("--render-workers")
+        {
+            Description = $"Threads rendering the ShapesWorld batches ahead of each step (0: on the training thread); the run does not depend on it. Default: cores − 2, at most 4 (here {CriticTrainingBatches.DefaultWorkers}).",
+        };
         var command = new Command("critic",
             "Pretrain the ShapesWorld critic (LLaVA-OneVision architecture, mini preset) on Yes/No presence, edit-verification and " +
             "identity-preservation questions from ShapesWorld; records a run with held-out accuracy per question family in PostgreSQL.")
         {
-            output, set, device,
+            output, set, device, renderWorkers,
         };
         CliAction.Set(command, async (parse, ct) =>
         {
+            if (parse.GetValue(renderWorkers) is < 0 or > 64)
+                throw new ArgumentException($"--render-workers must be between 0 and 64; got {parse.GetValue(renderWorkers)}.");
             ResolvedConfig<CriticPretrainConfig> resolved;
             try
             {
@@ -85,7 +91,7 @@ internal static class CriticCommands
                 if (p.Step % 50 == 0)
                     Console.WriteLine($"  step {p.Step}/{resolved.Value.Steps} loss {p.Loss:F4}");
             });
-            var outcome = await new CriticPretrainRun(dataSource).RunAsync(resolved, path, selection.Device, progress, ct);
+            var outcome = await new CriticPretrainRun(dataSource).RunAsync(resolved, path, selection.Device, progress, parse.GetValue(renderWorkers), ct);
             var table = new Table().AddColumns("family", "held-out accuracy");
             foreach (var family in CriticExample.Families)
                 table.AddRow(family, $"{outcome.Accuracy(family):P1}");

@@ -28,7 +28,7 @@ internal static class DatasetCommands
     {
         var config = new Option<FileInfo?>("--config") { Description = "YAML with overrides of the dataset config defaults (DatasetConfig)." };
         var sets = new Option<string[]>("--set") { Description = "Override one key, e.g. --set input.path=corpus/ --set vlm.max_in_flight_per_endpoint=32.", AllowMultipleArgumentsPerToken = true };
-        var units = new Option<int>("--concurrent-units") { Description = "Units built at once in this process.", DefaultValueFactory = _ => 2 };
+        var units = new Option<int>("--concurrent-units") { Description = "Units built at once in this process (the next starts once the previous one has read its last image).", DefaultValueFactory = _ => 2 };
         var command = new Command("build",
             "Build (or resume) a dataset: plan units, run the App. D pipelines, write shards, record the manifest. " +
             "A finished unit is never redone; every completed VLM reply is cached, so a rerun never pays twice.")
@@ -73,6 +73,12 @@ internal static class DatasetCommands
             {
                 AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
                 AnsiConsole.MarkupLine("Finished units are kept and replies are cached: fix the endpoint and run the same command again to resume.");
+                return 1;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                // An input file that broke while its unit was streaming it (the message names the file and what to do).
+                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
                 return 1;
             }
             Show(final!);

@@ -26,16 +26,32 @@ internal static class GInitEvalCommand
         var grid = new Option<FileInfo?>("--grid") { Description = "Sample grid PNG (true render | sample | oracle's reading); default: the run's samples/ folder, else .npedit/g-init-eval/." };
         var gridScenes = new Option<int>("--grid-scenes") { Description = "Scenes shown in the grid (0: none).", DefaultValueFactory = _ => 16 };
         var run = new Option<string>("--run") { Description = "Store the metrics with this run: a run id, 'auto' (the run whose folder holds the checkpoint, if any), or 'none'.", DefaultValueFactory = _ => "auto" };
+        var maxObjects = new Option<int?>("--max-objects") { Description = "Held-out scenes with at most N objects (default: the checkpoint's training filter); compare two G_inits on the same scenes." };
+        var styles = new Option<string?>("--styles") { Description = "Held-out scenes in 'flat' style only or in 'all' styles (default: the checkpoint's training filter)." };
         var device = new Option<string>("--device") { Description = "auto (CUDA when it initializes, else CPU), cpu, or cuda[:N].", DefaultValueFactory = _ => "auto" };
         var command = new Command("g-init",
             "Measure how well a pretrained G_init's images match their captions: the ShapesWorld oracle reads each sample's objects (colour, shape, cell) and background, next to the same reading of true renders.")
         {
-            checkpoint, scenes, cfg, sampleSteps, seed, oracle, grid, gridScenes, run, device,
+            checkpoint, scenes, cfg, sampleSteps, seed, oracle, grid, gridScenes, maxObjects, styles, run, device,
         };
         CliAction.Set(command, async (parse, ct) =>
         {
             var path = parse.GetValue(checkpoint)!.FullName;
+            var flatOnly = parse.GetValue(styles) switch
+            {
+                null => (bool?)null,
+                "flat" => true,
+                "all" => false,
+                var other => throw new ArgumentException($"--styles takes 'flat' or 'all' (got '{other}')."),
+            };
+            var filtered = parse.GetValue(maxObjects) is not null || flatOnly is not null;
             var runId = RunId(parse.GetValue(run)!, path);
+            if (filtered && parse.GetValue(run) == "auto" && runId is not null)
+            {
+                // The run's eval/oracle_* metrics describe its own distribution; other scenes are stored only when asked.
+                Console.WriteLine("Not stored with the run: --max-objects/--styles choose other scenes than its training filter (pass --run <id> to store anyway).");
+                runId = null;
+            }
             var selection = TorchRuntime.Initialize(DeviceSpec.Parse(parse.GetValue(device)));
             var options = new GInitEvalOptions(path, parse.GetValue(grid)?.FullName ?? DefaultGrid(path, runId, parse.GetValue(cfg)))
             {
@@ -45,6 +61,8 @@ internal static class GInitEvalCommand
                 Seed = parse.GetValue(seed),
                 Oracle = parse.GetValue(oracle)?.FullName,
                 GridScenes = parse.GetValue(gridScenes),
+                MaxObjects = parse.GetValue(maxObjects),
+                FlatOnly = flatOnly,
             }.Validate();
             Console.WriteLine($"G_init: {path} on {selection.Device} ({torch.get_num_threads()} threads)");
             var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;

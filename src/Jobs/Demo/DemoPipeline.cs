@@ -29,7 +29,8 @@ namespace NpEdit.Jobs.Demo;
 /// This process hosts the dashboard and the workers; every stage is a job (or a chain of jobs) and every result
 /// lands in PostgreSQL. Finished work (corpus, dataset units, pretrained models, runs) is found and reused.
 /// </summary>
-public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int port)
+/// <param name="pretrainGInit">Pretrain G_init even where <see cref="DemoSettings.BundledGInit"/> takes the bundled one.</param>
+public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int port, bool pretrainGInit = false)
 {
     private const int Steps = 8;
     public const string PretrainExperiment = "demo-pretrain";
@@ -78,11 +79,15 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
         else
             await PretrainAsync(dataSource, jobs, waiter, (await new RunStore(dataSource).CreateOrGetAsync(new NewRun(PretrainExperiment, OracleStage.Kind,
                 JsonSerializer.SerializeToNode(settings.Oracle, ConfigLoader.JsonOptions)!.AsObject()) { Name = "shapesworld-oracle" }, ct)).Run, ct);
-        var t2i = ConfigLoader.Load<T2IPretrainJobConfig>(RepoFile("experiments", "e001-pretrain-shapes-s-cpu.yaml"), settings.T2ISets);
-        var t2iRun = (await new T2IPretrainJob(dataSource).CreateRunAsync(t2i, "auto", ct)).Run;
-        await PretrainAsync(dataSource, jobs, waiter, t2iRun, ct);
-        var generatorInit = PretrainStage.GeneratorInitPath(t2iRun.Id)
-            ?? throw new DemoStageFailedException($"G_init run {t2iRun.Id} finished without a checkpoint.");
+        var generatorInit = settings.BundledGInit && !pretrainGInit ? DemoGInit.UseBundled(BundledGInit.BundledPath, paths, Done) : null;
+        if (generatorInit is null)
+        {
+            var t2i = ConfigLoader.Load<T2IPretrainJobConfig>(RepoFile("experiments", "e001-pretrain-shapes-s-cpu.yaml"), settings.T2ISets);
+            var t2iRun = (await new T2IPretrainJob(dataSource).CreateRunAsync(t2i, "auto", ct)).Run;
+            await PretrainAsync(dataSource, jobs, waiter, t2iRun, ct);
+            generatorInit = PretrainStage.GeneratorInitPath(t2iRun.Id)
+                ?? throw new DemoStageFailedException($"G_init run {t2iRun.Id} finished without a checkpoint.");
+        }
         var critic = ConfigLoader.Resolve<CriticPretrainConfig>(null, sets: settings.CriticSets);
         var criticRun = (await new RunStore(dataSource).CreateOrGetAsync(new NewRun(CriticPretrainRun.Experiment, PretrainStage.CriticKind, critic.Json)
         {

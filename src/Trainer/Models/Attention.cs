@@ -29,8 +29,9 @@ public sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
     /// <returns>(N, S, D)</returns>
     public override Tensor forward(Tensor x, Tensor? mask)
     {
-        var (n, s, d) = (x.shape[0], x.shape[1], x.shape[2]);
-        var heads = qkv.call(x).view(n, s, 3, numHeads, d / numHeads).permute(2, 0, 3, 1, 4); // (3, N, H, S, D/H)
+        var shape = x.shape;
+        var (n, s, d) = (shape[0], shape[1], shape[2]);
+        var heads = qkv.call(x).view(n, s, 3, numHeads, d / numHeads).permute(2, 0, 3, 1, 4).unbind(0); // 3 × (N, H, S, D/H)
         var (q, k, v) = (heads[0], heads[1], heads[2]);
         var y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);          // (N, H, S, D/H)
         return proj.call(y.transpose(1, 2).reshape(n, s, d));                                 // (N, S, D)

@@ -42,8 +42,8 @@ public sealed class DiTBlock : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tensor
         using var scope = NewDisposeScope();
         var mod = AdaLN.PerToken(adaLN_modulation.call(c), segment).chunk(6, dim: -1); // 6 × (N, S|1, D)
         var (shiftMsa, scaleMsa, gateMsa, shiftMlp, scaleMlp, gateMlp) = (mod[0], mod[1], mod[2], mod[3], mod[4], mod[5]);
-        x = x + gateMsa * attn.call(AdaLN.Modulate(norm1.call(x), shiftMsa, scaleMsa), mask);
-        x = x + gateMlp * mlp.call(AdaLN.Modulate(norm2.call(x), shiftMlp, scaleMlp));
+        x = AdaLN.GatedResidual(x, gateMsa, attn.call(AdaLN.Modulate(norm1.call(x), shiftMsa, scaleMsa), mask));
+        x = AdaLN.GatedResidual(x, gateMlp, mlp.call(AdaLN.Modulate(norm2.call(x), shiftMlp, scaleMlp)));
         return x.MoveToOuterDisposeScope();                                                // (N, S, D)
     }
 }

@@ -56,6 +56,12 @@ public sealed class FlatAdam : IAdamOptimizer
     /// <summary>The flat buffer holding parameter <paramref name="index"/>'s values (tests check the aliasing).</summary>
     internal Tensor BufferOf(int index) => groups[GroupOf(index)].Parameters.Data;
 
+    /// <summary>
+    /// Each group's flat value buffer with the indices (into the constructor's parameters) of the parameters it holds,
+    /// in buffer order: a model-sized operation over the weights (an EMA) can then run on a few buffers.
+    /// </summary>
+    internal IReadOnlyList<(Tensor Data, int[] Indices)> ValueBuffers => [.. groups.Select((g, k) => (g.Parameters.Data, layout[k]))];
+
     /// <summary>The flat gradient buffer holding parameter <paramref name="index"/>'s gradient.</summary>
     internal Tensor GradientBufferOf(int index) => groups[GroupOf(index)].Parameters.Grad;
 

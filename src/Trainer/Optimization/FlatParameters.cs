@@ -37,6 +37,8 @@ internal sealed class FlatParameters : IDisposable
             var aliased = p.set_(view);
             if (!ReferenceEquals(aliased, p))
                 aliased.Dispose();                        // in 0.107 set_ returns p itself: dispose only a distinct handle
+            if (!p.requires_grad)
+                continue;                                 // frozen weights (an EMA copy) get no gradient view
             using var gradView = View(Grad, i);
             p.grad = gradView;
         }

@@ -36,7 +36,8 @@ public static class CompactCaption
         _ => b.Kind.ToString().ToLowerInvariant(),
     };
 
-    static string Style(RenderStyle s) => s switch
+    /// <summary>The compact name of a non-flat style: "sketch", "pixel art", "neon glow" ("" for flat).</summary>
+    internal static string Style(RenderStyle s) => s switch
     {
         RenderStyle.Sketch => "sketch",
         RenderStyle.Pixelated => "pixel art",

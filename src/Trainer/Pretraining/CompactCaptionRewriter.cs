@@ -9,7 +9,8 @@ namespace NpEdit.Trainer.Pretraining;
 /// wood", <see cref="CompactCaption"/>), from the caption's words alone. The DMD teacher and A_φ are copies of
 /// G_init; prompted with prose they see a caption unlike any of their training and, at the 24-token limit, one cut
 /// before its background, so their x̂0 is not the scene the caption describes (bench/RESULTS.md, DMD section).
-/// The render style is left out: the e001 G_init saw flat scenes only, so its style words are untrained tokens.
+/// The render style is kept only when asked: the e001 G_init saw flat scenes only, so its style words are untrained
+/// tokens, while a G_init trained on every style (e002) reads a caption without one as a flat scene.
 /// </summary>
 public static class CompactCaptionRewriter
 {
@@ -29,11 +30,15 @@ public static class CompactCaptionRewriter
         $@"(?:\s+(?<cell>{Alternatives(Enum.GetValues<GridCell>().Select(Vocabulary.CellPhrase))}))?",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
+    private static readonly (string Phrase, string Compact)[] Styles =
+        [.. Enum.GetValues<RenderStyle>().Where(s => s != RenderStyle.Flat).Select(s => (Vocabulary.StylePhrase(s), CompactCaption.Style(s)))];
+
     /// <summary>
-    /// "[pattern] colour shape cell" for every object the caption names, in order, then its background; a caption
-    /// with neither (not a ShapesWorld description) comes back unchanged.
+    /// "[pattern] colour shape cell" for every object the caption names, in order, then its background and, with
+    /// <paramref name="keepStyle"/>, the non-flat render style it names (as <see cref="CompactCaption"/> writes them);
+    /// a caption with neither objects nor background (not a ShapesWorld description) comes back unchanged.
     /// </summary>
-    public static string Rewrite(string caption)
+    public static string Rewrite(string caption, bool keepStyle = false)
     {
         ArgumentNullException.ThrowIfNull(caption);
         var parts = ObjectPattern.Matches(caption).Select(ObjectPart).ToList();
@@ -45,7 +50,12 @@ public static class CompactCaptionRewriter
             .FirstOrDefault();
         if (background is not null)
             parts.Add(background);
-        return parts.Count == 0 ? caption : string.Join(", ", parts);
+        if (parts.Count == 0)
+            return caption;
+        var style = Styles.FirstOrDefault(s => caption.Contains(s.Phrase, StringComparison.OrdinalIgnoreCase)).Compact;
+        if (keepStyle && style is not null)
+            parts.Add(style);
+        return string.Join(", ", parts);
     }
 
     private static string ObjectPart(Match m)

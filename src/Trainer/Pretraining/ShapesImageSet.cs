@@ -1,3 +1,4 @@
+using NpEdit.ShapesWorld;
 using NpEdit.ShapesWorld.Captions;
 using NpEdit.ShapesWorld.Corpus;
 using NpEdit.ShapesWorld.Rendering;
@@ -75,6 +76,42 @@ public sealed class ShapesImageSet : IDisposable
         return new ShapesImageSet(ToTensor(pixels, manifest.Resolution, resolution), WeightTensor(scenes, resolution, data.ObjectWeight), [.. scenes], [.. captions]);
     }
 
+    /// <summary>
+    /// The rows the corpus of <paramref name="data"/> (<see cref="T2IDataSection.Count"/> scenes of seed
+    /// <see cref="T2IDataSection.CorpusSeed"/>) would give at <paramref name="resolution"/>, rendered in memory on
+    /// <paramref name="parallelism"/> threads instead of written to and read back from Parquet: the same scenes, pixels
+    /// (PNG is lossless), captions and filters as <see cref="LoadAsync"/> on that corpus, for a machine without the
+    /// database or disk to spare (bench/T2ILab on the GPU machine).
+    /// </summary>
+    public static ShapesImageSet Generate(T2IDataSection data, int resolution, int parallelism = -1, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var rows = new (Scene Scene, byte[]? Rgb, string[]? Captions)[data.Count];
+        Parallel.For(0, data.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, i =>
+        {
+            var seed = SeedRanges.CorpusSceneSeed((ulong)data.CorpusSeed, i);
+            var scene = SceneSampler.Sample(seed);
+            if (!Keep(scene, data))
+            {
+                rows[i] = (scene, null, null);
+                return;
+            }
+            var captions = Captioner.Describe(scene, seed);
+            rows[i] = (scene, Renderer.Render(scene, resolution), [CompactCaption.Describe(scene), captions.Detailed, captions.Short, captions.AltText]);
+        });
+        var kept = rows.Where(r => r.Rgb is not null).ToArray();
+        if (kept.Length == 0)
+            throw new ArgumentException(
+                $"None of the {data.Count} scenes passes the data filters (max_objects {data.MaxObjects}, flat_only {data.FlatOnly}); relax them or raise data.count.");
+        var scenes = kept.Select(r => r.Scene).ToArray();
+        return new ShapesImageSet(ToTensor(kept.Select(r => r.Rgb!).ToList(), resolution, resolution),
+            WeightTensor(scenes, resolution, data.ObjectWeight), scenes, [.. kept.Select(r => r.Captions!)]);
+    }
+
+    /// <summary>This set with its images and weights on <paramref name="device"/> (batches are then drawn there); this one is left as it is.</summary>
+    public ShapesImageSet To(Device device) =>
+        new(images.to(device).DetachFromDisposeScope(), weights?.to(device).DetachFromDisposeScope(), scenes, captions);
+
     /// <summary>Renders <paramref name="scenes"/> at <paramref name="resolution"/> (held-out evaluation scenes).</summary>
     public static ShapesImageSet Render(IReadOnlyList<Scene> scenes, int resolution)
     {
@@ -104,10 +141,10 @@ public sealed class ShapesImageSet : IDisposable
     public ImageCaptionBatch Sample(int batchSize, CaptionKind kind, torch.Generator generator)
     {
         using var scope = NewDisposeScope();
-        var device = generator.device;
         var index = randint(Count, [batchSize], generator: generator);                         // (B,) drawn on the CPU (SeededNoise)
         var picks = rand(batchSize, generator: generator).data<float>().ToArray();
         var ids = index.data<long>().ToArray();
+        index = index.to(images.device);
         var batch = images.index_select(0, index).MoveToOuterDisposeScope();                    // (B, 3, S, S)
         var batchWeights = weights?.index_select(0, index).MoveToOuterDisposeScope();          // (B, 1, S, S)
         return new ImageCaptionBatch(batch, ids.Select((id, i) => Caption((int)id, kind, picks[i])).ToArray(), batchWeights);

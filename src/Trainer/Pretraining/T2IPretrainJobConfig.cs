@@ -28,6 +28,7 @@ public sealed record T2IPretrainJobConfig : OptimizationSection, IValidatedConfi
     public double EmaDecay { get; init; } = Defaults.EmaDecay;
     public int Seed { get; init; } = Defaults.Seed;
     public AdamImplementation Optimizer { get; init; } = Defaults.Optimizer;
+    public bool NoiseOnDevice { get; init; } = Defaults.NoiseOnDevice;
 
     /// <summary>Steps between checkpoints (a checkpoint is also written at the end and on Ctrl-C).</summary>
     public int CheckpointEvery { get; init; } = 500;
@@ -48,6 +49,7 @@ public sealed record T2IPretrainJobConfig : OptimizationSection, IValidatedConfi
         EmaDecay = EmaDecay,
         Seed = Seed,
         Optimizer = Optimizer,
+        NoiseOnDevice = NoiseOnDevice,
     };
 
     public IEnumerable<string> Validate()

@@ -27,7 +27,7 @@ public sealed class T2IPretrainer : IDisposable
     const string OptimizerFile = "optimizer.bin";
     const string StateFile = "state.json";
 
-    readonly T2IPretrainConfig config;
+    T2IPretrainConfig config;
     readonly DiT dit;
     readonly ShapesTextEncoder text;
     readonly DiT? emaDit;
@@ -37,6 +37,8 @@ public sealed class T2IPretrainer : IDisposable
     readonly IAdamOptimizer optimizer;
     readonly Parameter[] parameters;
     readonly torch.Generator generator;
+    readonly torch.Generator? deviceNoise;
+    readonly (FlatParameters Ema, Tensor Live)[]? emaBuffers;
 
     /// <param name="config">Settings (validated here).</param>
     /// <param name="vocabulary">The words the text encoder knows (ShapesWorld's vocabulary).</param>
@@ -67,7 +69,20 @@ public sealed class T2IPretrainer : IDisposable
         }
         parameters = [.. dit.parameters(), .. text.parameters()];
         optimizer = AdamOptimizers.Create(config.Optimizer, parameters, AdamSettings.AdamW(config.LearningRate, config.Beta1, config.Beta2, config.WeightDecay));
+        if (emaDit is not null && optimizer is FlatAdam flat)
+        {
+            // The EMA laid out as the optimizer's flat buffers: its update is two kernels per buffer instead of two per
+            // parameter tensor (≈ 200 launches a step for shapes-s, a quarter of a launch-bound GPU step).
+            Parameter[] ema = [.. emaDit.parameters(), .. emaText!.parameters()];
+            emaBuffers = [.. flat.ValueBuffers.Select(b => (new FlatParameters([.. b.Indices.Select(i => ema[i])]), b.Data))];
+        }
         generator = SeededNoise.NewGenerator((ulong)config.Seed);
+        // TorchSharp cannot make a CUDA generator (SeededNoise), so on CUDA the device's default one is seeded; on the
+        // CPU a second generator stands in for it, leaving torch's global one (weight init) alone.
+        if (config.NoiseOnDevice && this.device.type == DeviceType.CUDA)
+            cuda.manual_seed_all(config.Seed);
+        else if (config.NoiseOnDevice)
+            deviceNoise = SeededNoise.NewGenerator((ulong)config.Seed + 1);
     }
 
     /// <summary>The resolved settings.</summary>
@@ -131,7 +146,7 @@ public sealed class T2IPretrainer : IDisposable
         var captions = batch.Captions.Select((caption, i) => drop[i] ? "" : caption).ToArray();
         var c = text.Encode(captions, device);                                                // (N, L, Dt), (N, L)
         var t = FlowMatching.SampleLogitNormal(n, config.LogitNormalMean, config.LogitNormalStd, device, generator); // (N,)
-        var noise = SeededNoise.Randn(x.shape, generator, device);                    // ε
+        var noise = config.NoiseOnDevice ? randn(x.shape, device: device, generator: deviceNoise) : SeededNoise.Randn(x.shape, generator, device); // ε
         var xt = FlowMatching.Interpolate(x, noise, t);                                       // x_t = (1−t)·x + t·ε
         var v = dit.call(xt, t, c.Tokens, c.Mask, null);                                      // v_θ(x_t, t, c)
         var loss = batch.Weights is null
@@ -156,6 +171,19 @@ public sealed class T2IPretrainer : IDisposable
             ["lr"] = lr,
             ["skipped"] = skipped ? 1 : 0,
         };
+    }
+
+    /// <summary>
+    /// Ends the schedule at <paramref name="steps"/> instead of <see cref="T2IPretrainConfig.Steps"/>: the cosine decay
+    /// then finishes there. A time-limited run sets it from its measured speed once the warm-up is over; until then the
+    /// rates used (the warm-up ramp, then the peak) do not depend on the schedule's length, so none of them changes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The warm-up is over, so the decay has begun.</exception>
+    public void EndScheduleAt(int steps)
+    {
+        if (Step > Math.Max(1, config.WarmupSteps))
+            throw new InvalidOperationException($"The schedule's length can change only during the warm-up (step {Step} is past {config.WarmupSteps}).");
+        config = (config with { Steps = steps }).Validate();
     }
 
     /// <summary>
@@ -255,6 +283,12 @@ public sealed class T2IPretrainer : IDisposable
             return;
         using var _ = no_grad();
         var d = config.EmaDecay;
+        if (emaBuffers is not null)
+        {
+            foreach (var (ema, live) in emaBuffers)
+                ema.Data.mul_(d).add_(live, alpha: 1 - d);
+            return;
+        }
         foreach (var (ema, live) in emaDit.parameters().Concat(emaText!.parameters()).Zip(parameters))
             ema.mul_(d).add_(live, alpha: 1 - d);
     }
@@ -271,6 +305,9 @@ public sealed class T2IPretrainer : IDisposable
     {
         optimizer.Dispose();
         generator.Dispose();
+        deviceNoise?.Dispose();
+        foreach (var (ema, _) in emaBuffers ?? [])
+            ema.Dispose();
         dit.Dispose();
         text.Dispose();
         emaDit?.Dispose();

@@ -401,9 +401,18 @@ public sealed class NpEditTrainer : IDisposable
         return times[rng.Next(times.Length)];
     }
 
-    /// <summary>c^x as the teacher and A_φ read it (loss.teacher_caption): as written, or in G_init's compact form.</summary>
+    /// <summary>
+    /// c^x as the teacher and A_φ read it (loss.teacher_caption): as written, or in G_init's compact form — with the
+    /// render style when G_init was pretrained on every style (its stored data.flat_only is false), since such a G_init
+    /// reads a compact caption without a style as a flat scene.
+    /// </summary>
     internal string TeacherPrompt(EditSample sample) =>
-        config.Loss.TeacherCaption == TeacherCaption.Compact ? CompactCaptionRewriter.Rewrite(sample.EditedCaption) : sample.EditedCaption;
+        config.Loss.TeacherCaption == TeacherCaption.Compact
+            ? CompactCaptionRewriter.Rewrite(sample.EditedCaption, keepStyle: InitKnowsStyles)
+            : sample.EditedCaption;
+
+    /// <summary>True when G_init's stored pretraining config says it saw every render style (data.flat_only: false).</summary>
+    private bool InitKnowsStyles => initConfig.Training?["data"]?["flat_only"]?.GetValue<bool>() == false;
 
     /// <summary>Which samples become the do-nothing task (probability loss.do_nothing_probability each).</summary>
     internal bool[] DrawDoNothing(int n)

@@ -1,6 +1,7 @@
 using NpEdit.Core.Config.Dataset;
 using NpEdit.DatasetBuilder.Inputs;
 using NpEdit.ShapesWorld.Corpus;
+using NpEdit.Testing;
 
 namespace NpEdit.DatasetBuilder.Tests.Inputs;
 
@@ -44,5 +45,32 @@ public sealed class InputReaderFacts(ShapesCorpus corpus) : IClassFixture<Shapes
         var e = await Assert.ThrowsAsync<DirectoryNotFoundException>(() =>
             InputPlanner.PlanAsync(new InputSection { Kind = InputKind.Folder, Path = "/nonexistent/images" }));
         Assert.Contains("is not a folder", e.Message);
+    }
+
+    [Fact]
+    public async Task Stream_YieldsImagesAsRowGroupsAreRead_AndNamesADamagedRowGroupOnlyWhenItIsReached()
+    {
+        using var dir = new TempDirectory("npedit-stream-input");
+        await CorpusWriter.WriteAsync(new CorpusOptions(50, 64, 7, dir.Path) { RowsPerShard = 50, RowGroupSize = 10 });
+        var input = new InputSection { Kind = InputKind.ShapesWorld, Path = dir.Path, ImagesPerUnit = 45 };
+        var slice = (await InputPlanner.PlanAsync(input))[0];
+        var expected = await InputReader.ReadAsync(input, slice);
+        Assert.Equal(45, expected.Count);
+
+        using (await DamagedParquet.DamageAsync(slice.File, rowGroup: 3))
+        {
+            var read = new List<InputImage>();
+            var e = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+            {
+                await foreach (var image in InputReader.StreamAsync(input, slice))
+                    read.Add(image);
+            });
+            // Rows 0–29 came out, unchanged, before the damaged row group was touched.
+            Assert.Equal(expected.Take(30).Select(i => (i.SourceId, i.Caption, i.Bytes.Length)), read.Select(i => (i.SourceId, i.Caption, i.Bytes.Length)));
+            Assert.Contains(Path.GetFileName(slice.File), e.Message);
+            Assert.Contains("row group 3 (rows 30–39)", e.Message);
+            Assert.Contains("restore it and rerun", e.Message);
+        }
+        Assert.Equal(expected.Select(i => i.SourceId), (await InputReader.ReadAsync(input, slice)).Select(i => i.SourceId));
     }
 }

@@ -74,6 +74,25 @@ public sealed class GInitEvaluationFacts : IDisposable
     }
 
     [Fact]
+    public void Scene_filters_passed_in_replace_the_checkpoints_own_so_two_G_inits_meet_the_same_scenes()
+    {
+        // Trained on flat one-object scenes, read on scenes of every style with up to five objects (the editor's data).
+        var checkpoint = TinyCheckpoint(new JsonObject
+        {
+            ["data"] = new JsonObject { ["max_objects"] = 1, ["flat_only"] = true },
+            ["eval"] = new JsonObject { ["sample_steps"] = 1 },
+        });
+        var options = new GInitEvalOptions(checkpoint, Path.Combine(_dir.Path, "wide.png")) { Scenes = 8, GridScenes = 0, MaxObjects = 5, FlatOnly = false };
+
+        var result = GInitEvaluation.Run(options, CPU);
+
+        var scenes = T2IPretrainJob.EvaluationScenes(new T2IDataSection { MaxObjects = 5, FlatOnly = false }, 8);
+        Assert.Equal(scenes.Sum(s => s.Objects.Count), result.TrueRenders.Objects);
+        Assert.True(result.TrueRenders.Objects > 8, "several objects per scene");
+        Assert.Throws<ArgumentException>(() => (options with { MaxObjects = 6 }).Validate());
+    }
+
+    [Fact]
     public void A_checkpoint_without_weights_or_config_or_in_latent_space_is_refused_with_what_to_pass()
     {
         var missing = Path.Combine(_dir.Path, "nowhere", "generator.safetensors");

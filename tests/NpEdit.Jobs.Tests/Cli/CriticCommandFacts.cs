@@ -42,7 +42,7 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         var checkpoint = Path.Combine(_folder.FullName, "critic.safetensors");
         var pretrain = await NpeditProcess.RunAsync(Env, "pretrain", "critic", "--out", checkpoint, "--device", "cpu",
             "--set", "steps=2", "--set", "batch_size=3", "--set", "held_out_per_family=2", "--set", "eval_every=2",
-            "--set", "vision_steps=2", "--set", "vision_batch_size=3", "--set", "caption_steps=2");
+            "--set", "vision_steps=2", "--set", "vision_batch_size=3", "--set", "caption_steps=2", "--render-workers", "2");
 
         Assert.True(pretrain.ExitCode == 0, pretrain.Output);
         Assert.All(CriticExample.Families, f => Assert.Contains(f, pretrain.Output));
@@ -73,8 +73,9 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
             NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", Path.Combine(_folder.FullName, "none.safetensors"), "--image", a, "--question", "q"),
             NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", a, "--image", a, "--image", a, "--question", "q"),
             NpeditProcess.RunAsync(Env, "pretrain", "critic", "--set", "no_such_key=1"),
-            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", notPng, "--question", "q"));
-        var (missing, three, badKey, notAnImage) = (runs[0], runs[1], runs[2], runs[3]);
+            NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", notPng, "--question", "q"),
+            NpeditProcess.RunAsync(Env, "pretrain", "critic", "--render-workers", "-1"));
+        var (missing, three, badKey, notAnImage, badWorkers) = (runs[0], runs[1], runs[2], runs[3], runs[4]);
 
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("not found", OneLine(missing.Output));
@@ -84,6 +85,8 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         Assert.Contains("no_such_key", OneLine(badKey.Output));
         Assert.Equal(1, notAnImage.ExitCode);
         Assert.Contains("cannot be read as a PNG", OneLine(notAnImage.Output));
+        Assert.Equal(1, badWorkers.ExitCode);
+        Assert.Contains("--render-workers must be between 0 and 64", OneLine(badWorkers.Output));
     }
 
     [Fact]

@@ -173,12 +173,120 @@ public class ShapesCriticDataFacts
     public void TrainingBatches_AskOnlyPresence_DuringThePresenceSteps_ThenEveryFamily_WithoutRepeats()
     {
         var config = new CriticPretrainConfig { PresenceSteps = 4, BatchSize = 6, Steps = 10 };
-        var batches = CriticTrainingBatches.Stream(config).Take(8).ToArray();
+        var batches = Enumerable.Range(0, 8).Select(b => CriticTrainingBatches.YesNo(config, b)).ToArray();
 
         Assert.All(batches.Take(4), b => Assert.All(b, e => Assert.Equal(CriticExample.Presence, e.Family)));
         Assert.All(batches.Skip(4), b => Assert.Equal(CriticExample.Families.Order(), b.Select(e => e.Family).Distinct().Order()));
         var questions = batches.SelectMany(b => b).Select(e => (e.Question, Convert.ToBase64String(e.Candidate))).ToArray();
         Assert.Equal(questions.Length, questions.Distinct().Count());
         Assert.Throws<ArgumentException>(() => (config with { PresenceSteps = 11 }).Validate());
+    }
+
+    [Fact]
+    public void IndexedBatches_AreTheChunksOfTheFilteredStream()
+    {
+        // The batch functions skip the stream's other families arithmetically; they must pick the very examples the
+        // filtered, chunked stream does (the runs before the prefetcher read those), from any start.
+        foreach (var (families, start) in new[] { (CriticExample.Families, 0L), (new[] { CriticExample.Presence }, 0L), (new[] { CriticExample.Edit, CriticExample.Identity }, 4L), (CriticExample.Families, 1_000_000L) })
+        {
+            var expected = ShapesCriticData.Stream(ShapesCriticData.TrainStream, start).Where(e => families.Contains(e.Family)).Take(12).Select(e => e.Question).ToArray();
+            var batched = Enumerable.Range(0, 3).SelectMany(b => ShapesCriticData.Batch(ShapesCriticData.TrainStream, families, start, 4, b)).Select(e => e.Question).ToArray();
+            Assert.Equal(expected, batched);
+        }
+        var config = new CriticPretrainConfig { PresenceSteps = 2, BatchSize = 3, Steps = 10 };
+        var presence = ShapesCriticData.Stream(ShapesCriticData.TrainStream).Where(e => e.Family == CriticExample.Presence).Take(6).Select(e => e.Question);
+        var mixed = ShapesCriticData.Stream(ShapesCriticData.TrainStream, 18).Take(6).Select(e => e.Question);
+        Assert.Equal(presence.Concat(mixed), Enumerable.Range(0, 4).SelectMany(b => CriticTrainingBatches.YesNo(config, b)).Select(e => e.Question));
+        Assert.Contains("presence, edit, identity", Assert.Throws<ArgumentException>(() => ShapesCriticData.IndexOf(["colour"], 0, 0)).Message);
+    }
+
+    [Fact]
+    public void PrefetchedBatches_DoNotDependOnTheWorkerCount()
+    {
+        var config = new CriticPretrainConfig { BatchSize = 6 };
+        string[] Render(int workers)
+        {
+            using var batches = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.YesNo(config, b), workers, count: 8);
+            return [.. Enumerable.Range(0, 8).Select(_ => string.Join('|', batches.Next().Select(e => e.Question + Convert.ToBase64String(e.Candidate))))];
+        }
+        var inline = Render(0);
+        Assert.Equal(inline, Render(1));
+        Assert.Equal(inline, Render(4));
+        Assert.Equal(8, inline.Distinct().Count());
+    }
+
+    [Fact]
+    public void HeldOut_RenderedInParallel_IsTheHeldOutStreamInOrder()
+    {
+        var expected = ShapesCriticData.Stream(ShapesCriticData.HeldOutStream).Take(30).Select(e => e.Question + Convert.ToBase64String(e.Candidate));
+        Assert.Equal(expected, CriticTrainingBatches.HeldOut(30, workers: 3).Select(e => e.Question + Convert.ToBase64String(e.Candidate)));
+    }
+
+    [Fact]
+    public void ContrastivePairs_AskAboutTheSameImages_WithOneYesAndOneNo()
+    {
+        var sampling = new ShapesCriticSampling(ContrastiveShare: 1, HardNegativeShare: 1);
+        var examples = Enumerable.Range(0, 72).Select(i => ShapesCriticData.Example(ShapesCriticData.TrainStream, i, sampling)).ToArray();
+        foreach (var family in new[] { CriticExample.Presence, CriticExample.Edit })
+        {
+            var rows = examples.Where(e => e.Family == family).ToArray();
+            var pairs = rows.Chunk(2).ToArray();
+            Assert.Equal(12, pairs.Length);
+            // An edit pair whose edit has no other to tell it from falls back to two ordinary questions; the rest are pairs.
+            var contrastive = pairs.Where(p => p[0].Candidate.SequenceEqual(p[1].Candidate)).ToArray();
+            Assert.InRange(contrastive.Length, 10, 12);
+            Assert.All(contrastive, p =>
+            {
+                Assert.Equal(p[0].Reference, p[1].Reference);
+                Assert.NotEqual(p[0].AnswerIsYes, p[1].AnswerIsYes);
+                Assert.NotEqual(p[0].Subject, p[1].Subject);
+            });
+            Assert.Contains(contrastive, p => p[0].AnswerIsYes);
+            Assert.Contains(contrastive, p => p[1].AnswerIsYes);
+        }
+        // The answers still follow the ground truth: a Yes names an object in the image or the edit the candidate shows.
+        Assert.All(examples.Where(e => e.Family == CriticExample.Presence), e => Assert.Equal(e.AnswerIsYes, e.CandidateScene!.FindByName(e.Subject!) is not null));
+        Assert.All(examples.Where(e => e.Family == CriticExample.Edit && e.Kind is CandidateKind.Correct or CandidateKind.WrongEdit), e =>
+            Assert.Equal(e.AnswerIsYes, NpEdit.ShapesWorld.Edits.EditApplier.LooksSame(e.CandidateScene!, e.TargetScene!)));
+        // Identity questions are drawn as in the held-out mix.
+        Assert.All(Enumerable.Range(0, examples.Length).Where(i => i % 3 == 2), i =>
+            Assert.Equal(ShapesCriticData.Example(ShapesCriticData.TrainStream, i).Candidate, examples[i].Candidate));
+    }
+
+    [Fact]
+    public void HardNegatives_AreOneAttributeOff_AnObjectInTheImage()
+    {
+        // Every hard negative keeps the colour or the shape of an object shown and is itself absent; random absent names
+        // are that close only by chance (about half of them with these scenes).
+        int NearMisses(double share)
+        {
+            var sampling = new ShapesCriticSampling(HardNegativeShare: share);
+            var near = 0;
+            for (ulong seed = 1; seed <= 200; seed++)
+            {
+                var scene = NpEdit.ShapesWorld.Scenes.SceneSampler.Sample(seed);
+                var rng = new SplitMix64(seed);
+                var name = ShapesCriticData.AbsentName(scene, sampling, ref rng);
+                Assert.Null(scene.FindByName(name));
+                near += scene.Objects.Any(o => name.StartsWith(NpEdit.ShapesWorld.Scenes.Vocabulary.Color(o.Color) + " ", StringComparison.Ordinal)
+                    || name.EndsWith(" " + NpEdit.ShapesWorld.Scenes.Vocabulary.Shape(o.Shape), StringComparison.Ordinal)) ? 1 : 0;
+            }
+            return near;
+        }
+        Assert.Equal(200, NearMisses(1));
+        Assert.InRange(NearMisses(0), 40, 170);
+
+        // Off, they draw nothing extra: the name and the generator's state are those of the plain draw, so the held-out
+        // mix keeps the questions of the runs before hard negatives existed.
+        var scene = NpEdit.ShapesWorld.Scenes.SceneSampler.Sample(7);
+        var (viaSampling, plain) = (new SplitMix64(7), new SplitMix64(7));
+        var name = ShapesCriticData.AbsentName(scene, ShapesCriticSampling.HeldOut, ref viaSampling);
+        NpEdit.ShapesWorld.Edits.ObjectRef expected;
+        do
+            expected = new(plain.Pick(Enum.GetValues<NpEdit.ShapesWorld.Scenes.NamedColor>()), plain.Pick(Enum.GetValues<NpEdit.ShapesWorld.Scenes.ShapeKind>()));
+        while (scene.FindByName(expected.Name) is not null);
+        Assert.Equal(expected.Name, name);
+        Assert.Equal(plain.NextUInt64(), viaSampling.NextUInt64());
+        Assert.Contains("contrastive_share", Assert.Throws<ArgumentException>(() => new CriticPretrainConfig { ContrastiveShare = 1.5 }.Validate()).Message);
     }
 }

@@ -19,6 +19,21 @@ public sealed class CompactCaptionRewriterFacts
     }
 
     [Fact]
+    public void Rewrite_KeepingTheStyle_OfEveryDetailedCaption_IsTheCaptionAnAllStyleG_initWasTrainedOn()
+    {
+        var styled = 0;
+        for (ulong seed = 0; seed < 300; seed++)
+        {
+            var scene = SceneSampler.Sample(seed);
+            var detailed = Captioner.Describe(scene, seed).Detailed;
+
+            Assert.Equal(CompactCaption.Describe(scene), CompactCaptionRewriter.Rewrite(detailed, keepStyle: true));
+            styled += scene.Style == RenderStyle.Flat ? 0 : 1;
+        }
+        Assert.InRange(styled, 100, 170);   // SceneSampler draws 45% non-flat scenes
+    }
+
+    [Fact]
     public void Rewrite_KeepsPatternsAndTintedBackgrounds_AndDropsSizesSignsAndOrientation()
     {
         const string caption = "In this neon glow artwork there is a large checkered yellow heart at the bottom center, tilted, and a small "

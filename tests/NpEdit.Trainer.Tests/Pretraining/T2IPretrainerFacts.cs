@@ -200,4 +200,60 @@ public sealed class T2IPretrainerFacts : IDisposable
         Assert.Throws<ArgumentException>(() => new T2IPretrainer(
             Tiny(1) with { Model = TinyModels.Preset with { DiT = TinyModels.Preset.DiT with { TextDim = 48 } } }, TinyModels.Vocabulary));
     }
+
+    [Fact]
+    public void Ema_OverTheFlatOptimizersBuffers_AveragesEveryWeightAsTheFormulaSays()
+    {
+        // The flat EMA (two kernels per buffer) must give θ_ema ← d·θ_ema + (1−d)·θ for every tensor of DiT and text encoder.
+        var batch = new ImageCaptionBatch(TinyModels.Squares(4, 16), TinyModels.Captions(4));
+        using var trainer = new T2IPretrainer(Tiny(5) with { EmaDecay = 0.5 }, TinyModels.Vocabulary);
+        Tensor[] Live() => [.. trainer.Model.parameters().Concat(trainer.TextEncoder.parameters()).Select(p => p.detach().clone())];
+        var expected = Live();
+
+        trainer.Run(Enumerable.Repeat(batch, 5), (_, _) => expected = [.. expected.Zip(Live(), (ema, live) => ema * 0.5 + live * 0.5)]);
+
+        var (dit, text) = trainer.SamplingModel;
+        var ema = dit.parameters().Concat(text.parameters()).ToArray();
+        Assert.Equal(expected.Length, ema.Length);
+        Assert.All(ema.Zip(expected), p => Assert.True(p.First.allclose(p.Second, rtol: 1e-5, atol: 1e-7)));
+        Assert.Contains(ema.Zip(Live()), p => !p.First.allclose(p.Second));   // the EMA lags the trained weights
+    }
+
+    [Fact]
+    public void EndScheduleAt_EndsTheDecayThere_OnlyDuringTheWarmUp()
+    {
+        using var trainer = new T2IPretrainer(Tiny(1000) with { LearningRate = 1e-3, WarmupSteps = 3, FinalLearningRateFraction = 0.1 }, TinyModels.Vocabulary);
+        var batch = new ImageCaptionBatch(TinyModels.Squares(4, 16), TinyModels.Captions(4));
+        var warmUp = Enumerable.Range(0, 3).Select(s => trainer.LearningRateAt(s)).ToArray();
+        trainer.Run([batch, batch], (_, _) => { });
+
+        trainer.EndScheduleAt(20);
+
+        Assert.Equal(warmUp, Enumerable.Range(0, 3).Select(s => trainer.LearningRateAt(s)));
+        Assert.Equal(20, trainer.Config.Steps);
+        Assert.Equal(1e-4, trainer.LearningRateAt(19), 12);
+        trainer.Run(Enumerable.Repeat(batch, 100), (_, _) => { });
+        Assert.Equal(20, trainer.Step);
+        Assert.Throws<InvalidOperationException>(() => trainer.EndScheduleAt(40));
+    }
+
+    [Fact]
+    public void NoiseOnDevice_IsSeeded_AndAnotherStreamThanTheCheckpointedOne()
+    {
+        var batch = new ImageCaptionBatch(TinyModels.Squares(4, 16), TinyModels.Captions(4));
+        double[] Losses(bool onDevice)
+        {
+            torch.manual_seed(5);
+            using var trainer = new T2IPretrainer(Tiny(3) with { NoiseOnDevice = onDevice }, TinyModels.Vocabulary);
+            var losses = new List<double>();
+            trainer.Run(Enumerable.Repeat(batch, 3), (_, m) => losses.Add(m["loss"]));
+            return [.. losses];
+        }
+
+        var device = Losses(onDevice: true);
+
+        Assert.Equal(device, Losses(onDevice: true));
+        Assert.NotEqual(device, Losses(onDevice: false));
+        Assert.All(device, l => Assert.True(double.IsFinite(l)));
+    }
 }

@@ -1,3 +1,4 @@
+using NpEdit.Core.Shards;
 using NpEdit.Core.Config.Training;
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Training;
@@ -107,6 +108,27 @@ public sealed class AblationSwitchFacts
         Assert.NotEqual(kind == VlmLossKind.BceYesNo
             ? nn.functional.cross_entropy(logits, full(4, 1L)).item<float>()
             : -nn.functional.logsigmoid(yes - logits.select(1, 2)).mean().item<float>(), logs["loss/vlm_edit"], 4);
+    }
+
+    [Theory]
+    [InlineData(false, "red circle center, grass, pixel art")]
+    [InlineData(true, "red circle center, grass")]
+    [InlineData(null, "red circle center, grass")]
+    public void TeacherCaption_Compact_KeepsTheStyle_OnlyForAG_initPretrainedOnEveryStyle(bool? flatOnly, string expected)
+    {
+        // A G_init trained on every style reads a compact caption without one as flat; e001's (flat only) never saw style words.
+        var config = MainPhase(TrainingFixtures.Config(Objective.OnlyDmd));
+        config = config with { Loss = config.Loss with { TeacherCaption = TeacherCaption.Compact } };
+        var init = TrainingFixtures.Init(Examples.Select(e => e.Sample));
+        var training = flatOnly is { } f ? new System.Text.Json.Nodes.JsonObject { ["data"] = new System.Text.Json.Nodes.JsonObject { ["flat_only"] = f } } : null;
+        using (init.DiT)
+        using (init.Text)
+        using (var trainer = new NpEditTrainer(config, (init.DiT, init.Text, init.Config with { Training = training }), null))
+        {
+            var sample = new EditSample { EditedCaption = "A pixel art showing a small red circle in the center, on a grassy meadow." };
+
+            Assert.Equal(expected, trainer.TeacherPrompt(sample));
+        }
     }
 
     [Fact]

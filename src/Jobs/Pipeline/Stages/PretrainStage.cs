@@ -33,7 +33,7 @@ public sealed class PretrainStage(NpgsqlDataSource dataSource)
                              ?? throw new InvalidDataException($"Run {run.Id} has an empty critic config.");
                 var resolved = ConfigLoader.Resolve<CriticPretrainConfig>(JsonSerializer.SerializeToNode(config, ConfigLoader.JsonOptions)!.AsObject(), $"run {run.Id}");
                 var device = TorchRuntime.Initialize(DeviceSpec.Parse("auto")).Device;
-                await new CriticPretrainRun(dataSource).RunAsync(resolved, CriticPath(run.Id), device, progress: null, ct);
+                await new CriticPretrainRun(dataSource).RunAsync(resolved, CriticPath(run.Id), device, progress: null, ct: ct);
                 break;
             case OracleStage.Kind:
                 await OracleStage.RunAsync(run, ct);

@@ -104,6 +104,18 @@ public sealed record CriticPretrainConfig : OptimizationSection
     /// </summary>
     public double GroundingLossWeight { get; init; } = 1.0;
 
+    /// <summary>
+    /// Share of the Yes/No stage's presence and edit-verification questions asked as contrastive pairs (the same images
+    /// with a Yes and a No question: <see cref="ShapesCriticSampling.ContrastiveShare"/>); 0 asks the held-out mix.
+    /// </summary>
+    public double ContrastiveShare { get; init; }
+
+    /// <summary>Share of absent presence names one attribute away from an object in the image (<see cref="ShapesCriticSampling.HardNegativeShare"/>).</summary>
+    public double HardNegativeShare { get; init; }
+
+    /// <summary>How the Yes/No stage draws its questions.</summary>
+    public ShapesCriticSampling Sampling() => new ShapesCriticSampling(ContrastiveShare, HardNegativeShare).Validate();
+
     /// <summary>Held-out questions per family for the accuracy metrics.</summary>
     public int HeldOutPerFamily { get; init; } = 200;
 
@@ -122,6 +134,7 @@ public sealed record CriticPretrainConfig : OptimizationSection
             throw new ArgumentException($"BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1.");
         if (PresenceSteps < 0 || PresenceSteps > Steps)
             throw new ArgumentException($"PresenceSteps ({PresenceSteps}) must be between 0 and Steps ({Steps}).");
+        Sampling();
         if (CaptionSteps < 0)
             throw new ArgumentException($"CaptionSteps ({CaptionSteps}) must not be negative.");
         if (!SceneCaption.Orders.Contains(CaptionOrder))

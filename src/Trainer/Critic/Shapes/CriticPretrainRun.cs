@@ -16,21 +16,18 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
     public const string Experiment = "critic-pretrain";
     public const int LogEvery = 10;
 
-    /// <summary>Where the vision stage's examples start in the training stream (far past what the Yes/No stage reads).</summary>
-    public const long VisionStreamStart = 1_000_000;
-
-    /// <summary>Where the captioning stage's examples start in the training stream (past the vision stage's).</summary>
-    public const long CaptionStreamStart = 2_000_000;
-
     readonly RunStore runs = new(dataSource);
     readonly MetricStore metrics = new(dataSource);
 
     /// <param name="resolved">The settings and their JSON (identifies the run).</param>
     /// <param name="checkpointPath">Where the critic goes (a .safetensors file; its config lands next to it).</param>
     /// <param name="progress">Step and latest loss, for a progress bar.</param>
+    /// <param name="renderWorkers">Threads rendering batches ahead of the step (<see cref="BatchPrefetcher{T}"/>; the run does
+    /// not depend on it); null for <see cref="CriticTrainingBatches.DefaultWorkers"/>.</param>
     public async Task<CriticPretrainOutcome> RunAsync(ResolvedConfig<CriticPretrainConfig> resolved, string checkpointPath, Device device,
-        IProgress<(long Step, double Loss)>? progress = null, CancellationToken ct = default)
+        IProgress<(long Step, double Loss)>? progress = null, int? renderWorkers = null, CancellationToken ct = default)
     {
+        var workers = renderWorkers ?? CriticTrainingBatches.DefaultWorkers;
         var config = resolved.Value.Validate();
         var critic = config.Critic();
         var (run, _) = await runs.CreateOrGetAsync(new NewRun(Experiment, "pretrain-critic", resolved.Json)
@@ -41,20 +38,20 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
         await runs.SetStatusAsync(run.Id, RunStatus.Running, ct: ct);
         try
         {
-            var heldOut = ShapesCriticData.Stream(ShapesCriticData.HeldOutStream).Take(3 * config.HeldOutPerFamily).ToArray();
+            var heldOut = CriticTrainingBatches.HeldOut(3 * config.HeldOutPerFamily, workers);
             using var trainer = new CriticPretrainer(config, critic, device);
             var pending = new List<MetricPoint>();
             var clock = Stopwatch.StartNew();
             // Vision and captioning stages: each its own stretch of the training stream and its own step count in the metrics.
-            await RunStageAsync(run.Id, VisionStreamStart, config.VisionBatchSize, config.VisionSteps, () => trainer.VisionStep, trainer.TrainVisionStep, ct);
-            await RunStageAsync(run.Id, CaptionStreamStart, config.BatchSize, config.CaptionSteps, () => trainer.CaptionStep, trainer.TrainCaptionStep, ct);
-            using var batches = CriticTrainingBatches.Stream(config).GetEnumerator();
+            await RunStageAsync(run.Id, b => CriticTrainingBatches.Vision(config, b), workers, config.VisionSteps, () => trainer.VisionStep, trainer.TrainVisionStep, ct);
+            await RunStageAsync(run.Id, b => CriticTrainingBatches.Caption(config, b), workers, config.CaptionSteps, () => trainer.CaptionStep, trainer.TrainCaptionStep, ct);
+            var firstBatch = trainer.Step;
+            using var batches = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.YesNo(config, firstBatch + b), workers, count: config.Steps - firstBatch);
             IReadOnlyDictionary<string, double> evaluation = new Dictionary<string, double>();
             while (trainer.Step < config.Steps)
             {
                 ct.ThrowIfCancellationRequested();
-                batches.MoveNext();
-                var step = trainer.TrainStep(batches.Current);
+                var step = trainer.TrainStep(batches.Next());
                 pending.AddRange(step.Select(kv => new MetricPoint(run.Id, kv.Key, trainer.Step, kv.Value, DateTime.UtcNow)));
                 progress?.Report((trainer.Step, step["loss"]));
                 if (trainer.Step % config.EvalEvery == 0 || trainer.Step == config.Steps)
@@ -90,16 +87,18 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Runs a stage before the Yes/No stage until <paramref name="stepOf"/> reaches <paramref name="steps"/> (a resumed trainer continues), logging every <see cref="LogEvery"/> steps.</summary>
-    async Task RunStageAsync(Guid runId, long streamStart, int batchSize, int steps, Func<long> stepOf,
+    async Task RunStageAsync(Guid runId, Func<long, CriticExample[]> batchOf, int workers, int steps, Func<long> stepOf,
         Func<IReadOnlyList<CriticExample>, IReadOnlyDictionary<string, double>> trainStep, CancellationToken ct)
     {
+        if (stepOf() >= steps)
+            return;
         var pending = new List<MetricPoint>();
-        using var batches = ShapesCriticData.Stream(ShapesCriticData.TrainStream, streamStart).Chunk(batchSize).GetEnumerator();
+        var first = stepOf();
+        using var batches = new BatchPrefetcher<CriticExample[]>(b => batchOf(first + b), workers, count: steps - first);
         while (stepOf() < steps)
         {
             ct.ThrowIfCancellationRequested();
-            batches.MoveNext();
-            var step = trainStep(batches.Current);
+            var step = trainStep(batches.Next());
             pending.AddRange(step.Select(kv => new MetricPoint(runId, kv.Key, stepOf(), kv.Value, DateTime.UtcNow)));
             if (stepOf() % LogEvery == 0 || stepOf() == steps)
             {

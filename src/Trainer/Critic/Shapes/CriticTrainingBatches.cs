@@ -1,19 +1,53 @@
 namespace NpEdit.Trainer.Critic.Shapes;
 
 /// <summary>
-/// The Yes/No stage's batches from the training stream: the first <see cref="CriticPretrainConfig.PresenceSteps"/>
-/// batches hold presence questions only, the rest every family in turn, continuing after the examples the
-/// presence stage read.
+/// The training batches of each stage, as functions of the batch index (so <see cref="BatchPrefetcher{T}"/> can render
+/// them ahead on several threads and the run does not depend on how many). The Yes/No stage's first
+/// <see cref="CriticPretrainConfig.PresenceSteps"/> batches hold presence questions only, the rest every family in turn,
+/// continuing after the examples the presence stage read; the vision and captioning stages read their own stretches of
+/// the training stream.
 /// </summary>
 public static class CriticTrainingBatches
 {
-    public static IEnumerable<CriticExample[]> Stream(CriticPretrainConfig config)
+    /// <summary>Where the vision stage's examples start in the training stream (far past what the Yes/No stage reads).</summary>
+    public const long VisionStreamStart = 1_000_000;
+
+    /// <summary>Where the captioning stage's examples start in the training stream (past the vision stage's).</summary>
+    public const long CaptionStreamStart = 2_000_000;
+
+    /// <summary>Batch <paramref name="batch"/> of the Yes/No stage over <paramref name="families"/> (all when null), drawn as <see cref="CriticPretrainConfig.Sampling"/> says.</summary>
+    public static CriticExample[] YesNo(CriticPretrainConfig config, long batch, IReadOnlyCollection<string>? families = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var presence = ShapesCriticData.Stream(ShapesCriticData.TrainStream).Where(e => e.Family == CriticExample.Presence)
-            .Chunk(config.BatchSize).Take(config.PresenceSteps);
+        families ??= CriticExample.Families;
+        if (batch < config.PresenceSteps && families.Contains(CriticExample.Presence))
+            return ShapesCriticData.Batch(ShapesCriticData.TrainStream, [CriticExample.Presence], 0, config.BatchSize, batch, config.Sampling());
         // Presence is every third example: the presence stage read the first 3 × steps × batch of the stream.
-        var mixed = ShapesCriticData.Stream(ShapesCriticData.TrainStream, 3L * config.PresenceSteps * config.BatchSize).Chunk(config.BatchSize);
-        return presence.Concat(mixed);
+        var presenceRead = families.Contains(CriticExample.Presence) ? config.PresenceSteps : 0;
+        return ShapesCriticData.Batch(ShapesCriticData.TrainStream, families, 3L * presenceRead * config.BatchSize, config.BatchSize, batch - presenceRead, config.Sampling());
     }
+
+    /// <summary>Batch <paramref name="batch"/> of the vision stage.</summary>
+    public static CriticExample[] Vision(CriticPretrainConfig config, long batch, IReadOnlyCollection<string>? families = null) =>
+        ShapesCriticData.Batch(ShapesCriticData.TrainStream, families ?? CriticExample.Families, VisionStreamStart, config.VisionBatchSize, batch);
+
+    /// <summary>Batch <paramref name="batch"/> of the captioning stage.</summary>
+    public static CriticExample[] Caption(CriticPretrainConfig config, long batch, IReadOnlyCollection<string>? families = null) =>
+        ShapesCriticData.Batch(ShapesCriticData.TrainStream, families ?? CriticExample.Families, CaptionStreamStart, config.BatchSize, batch);
+
+    /// <summary>The first <paramref name="count"/> held-out examples of <paramref name="families"/>, rendered on <paramref name="workers"/> threads.</summary>
+    public static CriticExample[] HeldOut(int count, int workers, IReadOnlyCollection<string>? families = null)
+    {
+        families ??= CriticExample.Families;
+        return [.. ParallelEnumerable.Range(0, count).AsOrdered().WithDegreeOfParallelism(Math.Max(1, workers))
+            .Select(k => ShapesCriticData.Example(ShapesCriticData.HeldOutStream, ShapesCriticData.IndexOf(families, 0, k)))];
+    }
+
+    /// <summary>
+    /// Render workers when none are asked for: all cores but two (the training thread's and one for the rest of the
+    /// machine), at most 4. A batch of 24 costs ≈ 20 ms of CPU against ≈ 350 ms for a CPU step, so on two cores a worker
+    /// only competes with the step (bench/RESULTS.md, critic section: no faster, once 20 % slower); on the GPU machine
+    /// the ≈ 20 ms are a large share of the step.
+    /// </summary>
+    public static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount - 2, 0, 4);
 }

@@ -33,18 +33,35 @@ public static class ShapesCriticData
     /// <summary>Stream of held-out examples (different scenes from training: another seed stream).</summary>
     public const ulong HeldOutStream = 2;
 
-    /// <summary>Example <paramref name="index"/> of <paramref name="stream"/>.</summary>
-    public static CriticExample Example(ulong stream, long index)
+    /// <summary>Example <paramref name="index"/> of <paramref name="stream"/>, drawn as <paramref name="sampling"/> says (default: the held-out mix).</summary>
+    public static CriticExample Example(ulong stream, long index, ShapesCriticSampling? sampling = null)
     {
+        sampling ??= ShapesCriticSampling.HeldOut;
+        var family = CriticExample.Families[(int)(index % 3)];
+        if (family != CriticExample.Identity && sampling.ContrastiveShare > 0)
+        {
+            // Questions of a family pair up in order (its ordinals 2p and 2p + 1), both from the first one's scene seed.
+            var ordinal = index / 3;
+            var pairSeed = CriticSeeds.SceneSeed(stream, index - 3 * (ordinal % 2));
+            var pairRng = SplitMix64.Derive(pairSeed, 0xC2);
+            if (pairRng.Chance(sampling.ContrastiveShare))
+            {
+                var yes = (ordinal % 2 == 0) ^ pairRng.Chance(0.5);
+                var pairSource = SceneSampler.Sample(pairSeed);
+                return family == CriticExample.Presence
+                    ? ContrastivePresence(pairSource, yes, sampling, ref pairRng)
+                    : ContrastiveEdit(pairSource, pairSeed, yes, ref pairRng);
+            }
+        }
         var sceneSeed = CriticSeeds.SceneSeed(stream, index);
         var rng = SplitMix64.Derive(sceneSeed, 0xC1);
         var source = SceneSampler.Sample(sceneSeed);
-        var yes = rng.Chance(0.5);
-        return CriticExample.Families[(int)(index % 3)] switch
+        var answer = rng.Chance(0.5);
+        return family switch
         {
-            CriticExample.Presence => PresenceExample(source, yes, ref rng),
-            CriticExample.Edit => EditExample(source, sceneSeed, yes, ref rng),
-            _ => IdentityExample(source, sceneSeed, yes, ref rng),
+            CriticExample.Presence => PresenceExample(source, answer, sampling, ref rng),
+            CriticExample.Edit => EditExample(source, sceneSeed, answer, ref rng),
+            _ => IdentityExample(source, sceneSeed, answer, ref rng),
         };
     }
 
@@ -55,7 +72,33 @@ public static class ShapesCriticData
             yield return Example(stream, i);
     }
 
-    static CriticExample PresenceExample(Scene source, bool yes, ref SplitMix64 rng)
+    /// <summary>
+    /// The stream index of the <paramref name="k"/>-th example (from 0) at or after <paramref name="start"/> whose family
+    /// is one of <paramref name="families"/>: what <c>Stream(stream, start).Where(e => families.Contains(e.Family))</c>
+    /// reaches as its k-th item, without rendering the examples in between (families rotate with the index).
+    /// </summary>
+    public static long IndexOf(IReadOnlyCollection<string> families, long start, long k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        var residues = Enumerable.Range(0, CriticExample.Families.Length).Where(r => families.Contains(CriticExample.Families[r])).ToArray();
+        if (residues.Length == 0)
+            throw new ArgumentException($"No known question family among '{string.Join(",", families)}'; use {string.Join(", ", CriticExample.Families)}.", nameof(families));
+        var period = CriticExample.Families.Length;
+        var first = start - start % period;
+        k += residues.Count(r => first + r < start);   // the selected examples of the first period that lie before start
+        return first + period * (k / residues.Length) + residues[k % residues.Length];
+    }
+
+    /// <summary>
+    /// Batch <paramref name="batch"/> (from 0) of <paramref name="size"/> consecutive examples of <paramref name="families"/>
+    /// from <paramref name="start"/> on: the same as chunking the filtered stream, but a function of the batch index alone,
+    /// so batches can be rendered out of order on several threads (<see cref="BatchPrefetcher{T}"/>).
+    /// </summary>
+    public static CriticExample[] Batch(ulong stream, IReadOnlyCollection<string> families, long start, int size, long batch, ShapesCriticSampling? sampling = null) =>
+        [.. Enumerable.Range(0, size).Select(j => Example(stream, IndexOf(families, start, batch * size + j), sampling))];
+
+    static CriticExample PresenceExample(Scene source, bool yes, ShapesCriticSampling sampling, ref SplitMix64 rng)
     {
         if (yes)
         {
@@ -69,11 +112,54 @@ public static class ShapesCriticData
             if (EditApplier.Apply(source, new RemoveEdit(ObjectRef.Of(removed))).Target is { } target)
                 return Presence(ObjectRef.Of(removed).Name, target, CandidateKind.Absent, false);
         }
+        return Presence(AbsentName(source, sampling, ref rng), source, CandidateKind.Absent, false);
+    }
+
+    /// <summary>
+    /// A contrastive presence question (<see cref="ShapesCriticSampling.ContrastiveShare"/>): both questions of a pair draw
+    /// the same shown image (the source, or half the time the source with one object removed), a present name and an
+    /// absent one (the removed object's, else <see cref="AbsentName"/>), and ask about the one <paramref name="yes"/> picks.
+    /// </summary>
+    static CriticExample ContrastivePresence(Scene source, bool yes, ShapesCriticSampling sampling, ref SplitMix64 rng)
+    {
+        var shown = source;
+        string? absent = null;
+        if (source.Objects.Count > 1 && rng.Chance(0.5))
+        {
+            var removed = rng.Pick(source.Objects);
+            if (EditApplier.Apply(source, new RemoveEdit(ObjectRef.Of(removed))).Target is { } target)
+                (shown, absent) = (target, ObjectRef.Of(removed).Name);
+        }
+        var present = ObjectRef.Of(rng.Pick(shown.Objects)).Name;
+        absent ??= AbsentName(shown, sampling, ref rng);
+        return yes ? Presence(present, shown, CandidateKind.Present, true) : Presence(absent, shown, CandidateKind.Absent, false);
+    }
+
+    /// <summary>
+    /// The name of an object that is not in <paramref name="shown"/>: with <see cref="ShapesCriticSampling.HardNegativeShare"/>
+    /// one that shares the colour or the shape of an object there, else any colour and shape.
+    /// </summary>
+    internal static string AbsentName(Scene shown, ShapesCriticSampling sampling, ref SplitMix64 rng)
+    {
+        // No draw at all when hard negatives are off, so the held-out mix keeps the questions of the runs before them.
+        if (sampling.HardNegativeShare > 0 && shown.Objects.Count > 0 && rng.Chance(sampling.HardNegativeShare))
+        {
+            var near = rng.Pick(shown.Objects);
+            var keepColor = rng.Chance(0.5);
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                var candidate = keepColor
+                    ? new ObjectRef(near.Color, rng.Pick(Enum.GetValues<ShapeKind>()))
+                    : new ObjectRef(rng.Pick(Enum.GetValues<NamedColor>()), near.Shape);
+                if (shown.FindByName(candidate.Name) is null)
+                    return candidate.Name;
+            }
+        }
         ObjectRef absent;
         do
             absent = new ObjectRef(rng.Pick(Enum.GetValues<NamedColor>()), rng.Pick(Enum.GetValues<ShapeKind>()));
-        while (source.FindByName(absent.Name) is not null);
-        return Presence(absent.Name, source, CandidateKind.Absent, false);
+        while (shown.FindByName(absent.Name) is not null);
+        return absent.Name;
     }
 
     static CriticExample Presence(string objectName, Scene shown, CandidateKind kind, bool yes) =>
@@ -119,6 +205,53 @@ public static class ShapesCriticData
             Subject = instruction,
             GroundedText = yes ? instruction : null,
         };
+    }
+
+    /// <summary>
+    /// A contrastive edit-verification question (<see cref="ShapesCriticSampling.ContrastiveShare"/>): both questions of a
+    /// pair show the source and the clean result of one edit; the Yes question gives that edit's instruction, the No
+    /// question the instruction of a different valid edit that the result does not carry out (kind
+    /// <see cref="CandidateKind.WrongEdit"/>: the candidate is another edit than the one asked for).
+    /// </summary>
+    static CriticExample ContrastiveEdit(Scene source, ulong sceneSeed, bool yes, ref SplitMix64 rng)
+    {
+        var done = ValidEdit(source, sceneSeed, LocalTypes, ref rng);
+        var candidate = GroundTruth.TargetOf(done);
+        var doneInstruction = rng.Pick(done.Instructions);
+        var other = OtherInstruction(source, sceneSeed, done, candidate, ref rng);
+        if (other is null)
+            return EditExample(source, sceneSeed, yes, ref rng);   // no other edit tells apart from this one: an ordinary question
+        var (instruction, target) = yes ? (doneInstruction, candidate) : other.Value;
+        return new CriticExample(CriticExample.Edit, yes ? CandidateKind.Correct : CandidateKind.WrongEdit,
+            PaperPrompts.EditVerification.FillUser(new Dictionary<string, string> { ["edit_instruction"] = instruction }),
+            Render(source), Render(candidate), yes)
+        {
+            ReferenceScene = source,
+            CandidateScene = candidate,
+            TargetScene = target,
+            Subject = instruction,
+            GroundedText = yes ? instruction : null,
+        };
+    }
+
+    /// <summary>
+    /// The instruction and ground-truth result of a valid edit of another type than <paramref name="done"/> that
+    /// <paramref name="result"/> does not carry out (its result looks different, and a removal it asks for is not done).
+    /// </summary>
+    static (string Instruction, Scene Target)? OtherInstruction(Scene source, ulong sceneSeed, EditItem done, Scene result, ref SplitMix64 rng)
+    {
+        var others = LocalTypes.Where(t => t != done.Type).ToArray();
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var other = EditPrograms.Create(source, sceneSeed, rng.Pick(others), rng.NextUInt64());
+            if (!other.IsValid)
+                continue;
+            var target = GroundTruth.TargetOf(other);
+            var removalUndone = other.Spec is not RemoveEdit r || result.Objects.Any(r.Object.Matches);
+            if (removalUndone && !EditApplier.LooksSame(result, target) && !EditApplier.LooksSame(source, target))
+                return (rng.Pick(other.Instructions), target);
+        }
+        return null;
     }
 
     static CriticExample IdentityExample(Scene source, ulong sceneSeed, bool yes, ref SplitMix64 rng)
