@@ -154,8 +154,9 @@ public sealed class OracleTrainer : IDisposable
             var misfits = state.Where(kv => !target.TryGetValue(kv.Key, out var t) || !t.shape.SequenceEqual(kv.Value.shape))
                 .Select(kv => $"{kv.Key} {Shape(kv.Value)}" + (target.TryGetValue(kv.Key, out var t) ? $" (here {Shape(t)})" : " (not here)")).ToArray();
             var fresh = target.Keys.Where(name => !state.ContainsKey(name)).ToArray();
-            if (misfits.Length > 0 || fresh.Any(name => !growsDetail || !SceneParserNet.IsDetail(name)))
-                throw new InvalidDataException($"{path} does not match its config: unexpected [{string.Join(", ", misfits)}], missing [{string.Join(", ", fresh.Where(name => !growsDetail || !SceneParserNet.IsDetail(name)))}].");
+            var missing = fresh.Where(name => !growsDetail || !SceneParserNet.IsDetail(name)).ToArray();
+            if (misfits.Length > 0 || missing.Length > 0)
+                throw new InvalidDataException($"{path} does not match its config: unexpected [{string.Join(", ", misfits)}], missing [{string.Join(", ", missing)}].");
             using (no_grad())
                 foreach (var (name, tensor) in state) target[name].copy_(tensor);
             return fresh;
