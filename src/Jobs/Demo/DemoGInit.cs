@@ -1,5 +1,6 @@
 using NpEdit.Trainer.Models;
 using NpEdit.Trainer.Pretraining;
+using NpEdit.Trainer.Runtime;
 
 namespace NpEdit.Jobs.Demo;
 
@@ -28,6 +29,9 @@ public static class DemoGInit
             say($"no bundled G_init in this build ({bundled}); pretraining one on the CPU instead (e001, about 10 minutes on 2 cores)");
             return null;
         }
+        // Verifying loads the weights into TorchSharp modules: the natives must be loaded our way first (the GLIBCXX
+        // preload), as every stage does; the stages select their device again.
+        TorchRuntime.Initialize(DeviceSpec.Parse("auto"));
         GeneratorConfig config;
         try
         {
