@@ -23,5 +23,7 @@ root.Subcommands.Add(PretrainCommands.Build());
 root.Subcommands.Add(CriticCommands.Build());
 root.Subcommands.Add(EvalCommands.Build());
 root.Subcommands.Add(ReportCommands.Build());
-// Ctrl-C cancels the token; long jobs (pretrain) need more than the default 2 s to finish a step and save a checkpoint.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
+// Ctrl-C or SIGTERM cancels the token once; long jobs (pretrain) need more than System.CommandLine's default 2 s to
+// finish a step and save a checkpoint, and its own handler crashes on a second signal (TerminationSignals says why).
+using var signals = new TerminationSignals(TimeSpan.FromSeconds(60));
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token);
