@@ -240,16 +240,27 @@ public static class ShapesCriticData
     /// </summary>
     static (string Instruction, Scene Target)? OtherInstruction(Scene source, ulong sceneSeed, EditItem done, Scene result, ref SplitMix64 rng)
     {
-        var others = LocalTypes.Where(t => t != done.Type).ToArray();
+        var found = OtherEdit(source, sceneSeed, done.Type, ref rng, (other, target) =>
+            (other.Spec is not RemoveEdit r || result.Objects.Any(r.Object.Matches))
+            && !EditApplier.LooksSame(result, target) && !EditApplier.LooksSame(source, target));
+        return found is var (other, target) ? (rng.Pick(other.Instructions), target) : null;
+    }
+
+    /// <summary>
+    /// Up to 20 draws of a valid edit of another local type than <paramref name="excluded"/>, the first whose
+    /// (edit, ground-truth result) <paramref name="accept"/> takes, or null.
+    /// </summary>
+    static (EditItem Edit, Scene Target)? OtherEdit(Scene source, ulong sceneSeed, EditType excluded, ref SplitMix64 rng, Func<EditItem, Scene, bool> accept)
+    {
+        var others = LocalTypes.Where(t => t != excluded).ToArray();
         for (var attempt = 0; attempt < 20; attempt++)
         {
             var other = EditPrograms.Create(source, sceneSeed, rng.Pick(others), rng.NextUInt64());
             if (!other.IsValid)
                 continue;
             var target = GroundTruth.TargetOf(other);
-            var removalUndone = other.Spec is not RemoveEdit r || result.Objects.Any(r.Object.Matches);
-            if (removalUndone && !EditApplier.LooksSame(result, target) && !EditApplier.LooksSame(source, target))
-                return (rng.Pick(other.Instructions), target);
+            if (accept(other, target))
+                return (other, target);
         }
         return null;
     }
@@ -294,21 +305,10 @@ public static class ShapesCriticData
     }
 
     /// <summary>A different valid edit whose result does not also satisfy the instruction.</summary>
-    static Scene WrongEdit(Scene source, ulong sceneSeed, EditItem item, Scene target, ref SplitMix64 rng)
-    {
-        var others = LocalTypes.Where(t => t != item.Type).ToArray();
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            var wrong = EditPrograms.Create(source, sceneSeed, rng.Pick(others), rng.NextUInt64());
-            if (!wrong.IsValid)
-                continue;
-            var result = GroundTruth.TargetOf(wrong);
-            var removalStillUndone = item.Spec is not RemoveEdit r || result.Objects.Any(r.Object.Matches);
-            if (removalStillUndone && !EditApplier.LooksSame(result, target) && !EditApplier.LooksSame(result, source))
-                return result;
-        }
-        return source;
-    }
+    static Scene WrongEdit(Scene source, ulong sceneSeed, EditItem item, Scene target, ref SplitMix64 rng) =>
+        OtherEdit(source, sceneSeed, item.Type, ref rng, (_, result) =>
+            (item.Spec is not RemoveEdit r || result.Objects.Any(r.Object.Matches))
+            && !EditApplier.LooksSame(result, target) && !EditApplier.LooksSame(result, source))?.Target ?? source;
 
     /// <summary>Half of a replace (only the colour or only the shape); null for other edits.</summary>
     static Scene? PartialEdit(Scene source, EditItem item, Scene target, ref SplitMix64 rng)
