@@ -278,8 +278,8 @@ public sealed class NpEditTrainer : IDisposable
             var n = x.shape[0];
             var t = SeededNoise.Rand([n], g, device) * (loss.DmdTMax - loss.DmdTMin) + loss.DmdTMin;  // (N,)
             var xt = FlowMatching.Interpolate(x.detach(), SeededNoise.Randn(x.shape, g, device), t);
-            var cx = Encode(samples.Select(TeacherPrompt).ToArray());
-            var negative = Encode(Enumerable.Repeat(loss.NegativePrompt, (int)n).ToArray());
+            var cx = EncodeAsInit(samples.Select(TeacherPrompt).ToArray());
+            var negative = EncodeAsInit(Enumerable.Repeat(loss.NegativePrompt, (int)n).ToArray());
             var scale = tensor(samples.Select(s => (float)(loss.HardEditTypes.Contains(s.EditType) ? loss.GuidanceScaleHard : loss.GuidanceScale)).ToArray(),
                 device: device).view(-1, 1, 1, 1);                                                            // (N, 1, 1, 1)
             teacher.eval();
@@ -303,7 +303,7 @@ public sealed class NpEditTrainer : IDisposable
         var samples = batch.Examples.Select(e => e.Sample).ToArray();
         var y = autoencoder.Encode(batch.References);
         var c = Encode(samples.Select(s => s.Instruction).ToArray());
-        var cx = Encode(samples.Select(TeacherPrompt).ToArray());
+        var cx = EncodeAsInit(samples.Select(TeacherPrompt).ToArray());
         var losses = new List<double>();
         var norms = new List<double>();
         using var g = NewGenerator(StepSeeds.Aux);
@@ -349,7 +349,10 @@ public sealed class NpEditTrainer : IDisposable
 
     /// <summary>Writes G_θ (with the text encoder, loadable by <see cref="GeneratorCheckpoint"/>), A_φ, both optimizers and the step into <paramref name="directory"/>.</summary>
     public void Save(string directory) =>
-        TrainingCheckpoint.Save(directory, this, generatorOptimizer, auxiliaryOptimizer, initConfig with { Step = StepsDone });
+        TrainingCheckpoint.Save(directory, this, generatorOptimizer, auxiliaryOptimizer, EditorConfig with { Step = StepsDone }, initConfig with { Step = StepsDone });
+
+    /// <summary>G_init's config as G_θ reads text: unknown instruction words hashed when generator.hash_unknown_words is set.</summary>
+    private GeneratorConfig EditorConfig => initConfig with { Text = initConfig.Text with { HashUnknownWords = config.Generator.HashUnknownWords } };
 
     /// <summary>Restores what <see cref="Save"/> wrote; the teacher and the text encoder stay G_init's.</summary>
     public void Load(string directory)
@@ -446,10 +449,18 @@ public sealed class NpEditTrainer : IDisposable
         return (parameters, AdamOptimizers.Create(config.Optim.Implementation, parameters, settings, masters));
     }
 
+    /// <summary>Text as G_θ reads it (instructions, and c^y in the warmup).</summary>
     private TextEncoding Encode(IReadOnlyList<string> captions)
     {
         using var _ = no_grad();
-        return text.Encode(captions, device);
+        return text.Encode(captions, device, config.Generator.HashUnknownWords);
+    }
+
+    /// <summary>Text as the frozen teacher and A_φ read it: exactly as G_init does.</summary>
+    private TextEncoding EncodeAsInit(IReadOnlyList<string> captions)
+    {
+        using var _ = no_grad();
+        return text.Encode(captions, device, initConfig.Text.HashUnknownWords);
     }
 
     private Tensor Select(Tensor x, int[] rows) =>

@@ -23,11 +23,13 @@ public static class TrainingCheckpoint
     public const string AuxiliaryOptimizerFile = "auxiliary.optim";
     public const string StateFile = "trainer.json";
 
-    internal static void Save(string directory, NpEditTrainer trainer, IAdamOptimizer generatorOptimizer, IAdamOptimizer auxiliaryOptimizer, GeneratorConfig config)
+    /// <param name="editorConfig">G_θ's config (how it reads text); <paramref name="auxiliaryConfig"/> is A_φ's (G_init's).</param>
+    internal static void Save(string directory, NpEditTrainer trainer, IAdamOptimizer generatorOptimizer, IAdamOptimizer auxiliaryOptimizer,
+        GeneratorConfig editorConfig, GeneratorConfig auxiliaryConfig)
     {
         Directory.CreateDirectory(directory);
-        GeneratorCheckpoint.Save(Path.Combine(directory, GeneratorFile), trainer.Generator, trainer.TextEncoder, config);
-        GeneratorCheckpoint.Save(Path.Combine(directory, AuxiliaryFile), trainer.Auxiliary, trainer.TextEncoder, config);
+        GeneratorCheckpoint.Save(Path.Combine(directory, GeneratorFile), trainer.Generator, trainer.TextEncoder, editorConfig);
+        GeneratorCheckpoint.Save(Path.Combine(directory, AuxiliaryFile), trainer.Auxiliary, trainer.TextEncoder, auxiliaryConfig);
         generatorOptimizer.Save(Path.Combine(directory, GeneratorOptimizerFile));
         auxiliaryOptimizer.Save(Path.Combine(directory, AuxiliaryOptimizerFile));
         var state = new TrainerState(trainer.StepsDone, trainer.Guard.Skipped, trainer.Guard.InARow);

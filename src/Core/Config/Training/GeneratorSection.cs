@@ -8,4 +8,12 @@ public sealed record GeneratorSection
 
     /// <summary>Optional SFT editor checkpoint to start G_θ from ("SFT + ours", Table 4).</summary>
     public string InitEditor { get; init; } = "";
+
+    /// <summary>
+    /// How G_θ reads instruction words that G_init's tokenizer does not know (its vocabulary comes from captions, so
+    /// "remove", "paint", "rotate", "clockwise" are all unknown): true gives each such word its own fixed vector, false
+    /// reads every one as the single UNK token, as runs before 2026-11-28 did. The teacher and A_φ read the edited
+    /// caption as G_init does either way.
+    /// </summary>
+    public bool HashUnknownWords { get; init; } = true;
 }

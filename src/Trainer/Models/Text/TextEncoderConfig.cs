@@ -18,6 +18,15 @@ public sealed record TextEncoderConfig
     /// <summary>MLP hidden width as a multiple of <see cref="Dim"/>.</summary>
     public double MlpRatio { get; init; } = 4.0;
 
+    /// <summary>
+    /// False: every word outside the vocabulary reads as the one UNK embedding (G_init, trained on captions whose words
+    /// are all in its vocabulary). True: each unknown word reads as its own fixed vector derived from its spelling
+    /// (<see cref="ShapesTextEncoder.UnknownWordVector"/>), so an editor conditioned on instructions tells apart the
+    /// verbs G_init never saw ("remove", "add", "rotate … clockwise" vs "counterclockwise") instead of reading them all
+    /// as one token. Stored with the editor's checkpoint, so generation encodes instructions as training did.
+    /// </summary>
+    public bool HashUnknownWords { get; init; }
+
     /// <summary>Rejects inconsistent settings with a message naming the values.</summary>
     public TextEncoderConfig Validate()
     {

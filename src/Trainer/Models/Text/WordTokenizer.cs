@@ -48,19 +48,49 @@ public sealed class WordTokenizer
     /// <summary>A padded batch: ids (N·MaxTokens, row-major) and the matching real-token mask.</summary>
     public (long[] Ids, bool[] Mask) Batch(IReadOnlyList<string> captions)
     {
+        var (ids, mask, _) = Batch(captions, numberUnknownWords: false);
+        return (ids, mask);
+    }
+
+    /// <summary>
+    /// A padded batch as <see cref="Batch(IReadOnlyList{string})"/>; with <paramref name="numberUnknownWords"/> the
+    /// k-th distinct unknown word of the batch gets id <see cref="VocabularySize"/> + k instead of UNK, and
+    /// <c>Unknown</c> lists those words in that order (empty otherwise).
+    /// </summary>
+    public (long[] Ids, bool[] Mask, IReadOnlyList<string> Unknown) Batch(IReadOnlyList<string> captions, bool numberUnknownWords)
+    {
         var tokenIds = new long[captions.Count * MaxTokens];
         var mask = new bool[captions.Count * MaxTokens];
+        var unknown = new List<string>();
+        var unknownIds = new Dictionary<string, int>();
+        int IdOf(string word)
+        {
+            if (ids.TryGetValue(word, out var id))
+                return id;
+            if (!numberUnknownWords)
+                return UnkId;
+            if (!unknownIds.TryGetValue(word, out id))
+            {
+                id = VocabularySize + unknown.Count;
+                unknownIds.Add(word, id);
+                unknown.Add(word);
+            }
+            return id;
+        }
         for (var i = 0; i < captions.Count; i++)
         {
-            var row = Tokenize(captions[i]);
+            int[] row = [BosId, .. Split(captions[i] ?? "").Take(MaxTokens - 1).Select(IdOf)];
             for (var j = 0; j < row.Length; j++)
             {
                 tokenIds[i * MaxTokens + j] = row[j];
                 mask[i * MaxTokens + j] = true;
             }
         }
-        return (tokenIds, mask);
+        return (tokenIds, mask, unknown);
     }
+
+    /// <summary>How <paramref name="text"/> splits into words (lower case), before the vocabulary is consulted.</summary>
+    public static IReadOnlyList<string> SplitWords(string text) => [.. Split(text ?? "")];
 
     static IEnumerable<string> Split(string text)
     {
