@@ -34,7 +34,7 @@ internal static class OracleCommands
         var simplifyUntil = new Option<double>("--simplify-until") { Description = "Share of the steps over which the easy-scenes curriculum fades (0: full scenes from the start).", DefaultValueFactory = _ => new OracleTrainConfig().SimplifyUntil };
         var simplifyFloor = new Option<double>("--simplify-floor") { Description = "Chance of simplifying each style, backdrop and fill once the curriculum has faded.", DefaultValueFactory = _ => new OracleTrainConfig().SimplifyFloor };
         var detailOnly = new Option<bool>("--detail-only") { Description = "Train only the detail branch (the fine-grained heads' full-resolution input) and keep the rest of the --init network as it is." };
-        var saveEvery = new Option<int>("--save-every") { Description = "Also write the weights every N steps (0: only at the end), so a long run that is stopped early still leaves a usable oracle.", DefaultValueFactory = _ => 0 };
+        var saveEvery = new Option<int>("--save-every") { Description = "Also write the weights every N steps (0: only at the end and when stopped by Ctrl+C or SIGTERM), so even a killed run leaves a usable oracle.", DefaultValueFactory = _ => 0 };
         var device = DeviceOption();
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: NPEDIT_TORCH_THREADS, else all processors)." };
         var cmd = new Command("train", "Train the scene parser on renders from the oracle seed range (disjoint from corpora and the benchmark) and report held-out accuracy.")
@@ -62,7 +62,7 @@ internal static class OracleCommands
             var sums = new Dictionary<string, (double Sum, int Count)>();
             int every = p.GetValue(saveEvery);
             if (every < 0) throw new ArgumentException($"--save-every must be 0 or a positive number of steps (got {every}).");
-            trainer.Run((step, m) =>
+            void Progress(long step, IReadOnlyDictionary<string, double> m)
             {
                 if (every > 0 && step % every == 0 && step < config.Steps)
                     trainer.Save(path, new OracleTrainingRecord(config, step, Math.Round(trainer.TrainSeconds, 1), torch.get_num_threads(), Machine(), null));
@@ -74,7 +74,18 @@ internal static class OracleCommands
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  step {step}/{config.Steps}  loss {sums["loss"].Sum / sums["loss"].Count:F4}  lr {m["lr"]:E2}  {trainer.TrainSeconds:F0}s  [{heads}]"));
                 sums.Clear();
-            }, ct);
+            }
+            try
+            {
+                trainer.Run(Progress, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested && trainer.Step > 0)
+            {
+                // Stopped by Ctrl+C or a time limit: keep the steps done (the loop stops between steps, so the weights are whole).
+                trainer.Save(path, new OracleTrainingRecord(config, trainer.Step, Math.Round(trainer.TrainSeconds, 1), torch.get_num_threads(), Machine(), null));
+                AnsiConsole.MarkupLine($"Stopped at step {trainer.Step} of {config.Steps}; wrote {Markup.Escape(path)} (continue from it with --init).");
+                throw;
+            }
             OracleAccuracyReport? report = null;
             if (p.GetValue(evalScenes) > 0)
             {

@@ -155,6 +155,7 @@ public sealed class NpEditTrainer : IDisposable
         var v = Call(generator, FlowMatching.Interpolate(x, noise, t), t, c, y);
         var terms = FlowMatchingLoss.Compute(v, x, noise, "sft");
         var logs = new Dictionary<string, double>(terms.Logs) { ["loss/total"] = terms.Loss.item<float>() };
+        Merge(logs, InstructionCoverage(instructions));
         logs["grad_norm/generator"] = Update(terms.Loss, generatorOptimizer, config.Optim.GradClip, logs);
         return Finish(logs, watch);
     }
@@ -197,7 +198,7 @@ public sealed class NpEditTrainer : IDisposable
         using var g = NewGenerator(StepSeeds.Noise);
         var x = Unroll(SeededNoise.Randn(y.shape, g, device), t, c, y, g).X0;                 // G_θ(ε, …), one or two passes
 
-        var logs = new Dictionary<string, double> { ["unroll/t"] = t, ["do_nothing/count"] = doNothing.Count(d => d) };
+        var logs = new Dictionary<string, double>(InstructionCoverage(instructions)) { ["unroll/t"] = t, ["do_nothing/count"] = doNothing.Count(d => d) };
         var edit = Enumerable.Range(0, n).Where(i => !doNothing[i]).ToArray();
         Tensor total = zeros([], device: device);
         if (edit.Length > 0)
@@ -454,6 +455,22 @@ public sealed class NpEditTrainer : IDisposable
     {
         using var _ = no_grad();
         return text.Encode(captions, device, config.Generator.HashUnknownWords);
+    }
+
+    /// <summary>
+    /// What G_init's tokenizer makes of the batch's instructions: the share of their words it does not know (each read as
+    /// UNK or, with generator.hash_unknown_words, as its own fixed vector) and the share of instructions cut at its
+    /// max_tokens. A real text encoder knows every word; ours knows G_init's captions, so these say how much of an
+    /// instruction G_θ can read at all.
+    /// </summary>
+    private Dictionary<string, double> InstructionCoverage(IReadOnlyList<string> instructions)
+    {
+        var (words, unknown, truncated) = text.Tokenizer.Coverage(instructions);
+        return new Dictionary<string, double>
+        {
+            ["text/unknown_word_share"] = words == 0 ? 0 : (double)unknown / words,
+            ["text/truncated_share"] = instructions.Count == 0 ? 0 : (double)truncated / instructions.Count,
+        };
     }
 
     /// <summary>Text as the frozen teacher and A_φ read it: exactly as G_init does.</summary>

@@ -111,4 +111,14 @@ public class TextEncoderFacts
     }
 
     private static readonly double[] PinnedClockwise = [-0.22558, 1.23244, -0.22534];
+
+    [Fact]
+    public void Coverage_CountsUnknownWords_AndTextsCutAtMaxTokens()
+    {
+        var tokenizer = new WordTokenizer(["red", "circle", "the"], maxTokens: 4);
+
+        var coverage = tokenizer.Coverage(["rotate the red circle", "the red circle", "", "erase it"]);
+
+        Assert.Equal((9, 3, 1), coverage);   // "rotate", "erase", "it"; only the first has more than 3 words
+    }
 }

@@ -89,6 +89,23 @@ public sealed class WordTokenizer
         return (tokenIds, mask, unknown);
     }
 
+    /// <summary>
+    /// What this vocabulary loses of <paramref name="texts"/>: their words, how many of them it does not know, and how
+    /// many texts have more words than fit after BOS (<see cref="MaxTokens"/>), so their last words are cut.
+    /// </summary>
+    public (int Words, int Unknown, int Truncated) Coverage(IEnumerable<string> texts)
+    {
+        var (words, unknown, truncated) = (0, 0, 0);
+        foreach (var text in texts)
+        {
+            var split = SplitWords(text);
+            words += split.Count;
+            unknown += split.Count(w => !ids.ContainsKey(w));
+            truncated += split.Count > MaxTokens - 1 ? 1 : 0;
+        }
+        return (words, unknown, truncated);
+    }
+
     /// <summary>How <paramref name="text"/> splits into words (lower case), before the vocabulary is consulted.</summary>
     public static IReadOnlyList<string> SplitWords(string text) => [.. Split(text ?? "")];
 
