@@ -60,7 +60,7 @@ public sealed class ShapesTextEncoder : nn.Module<Tensor, Tensor, Tensor>, IText
         var (ids, mask, unknown) = tokenizer.Batch(captions, hashUnknownWords);
         var idTensor = tensor(ids, [captions.Count, config.MaxTokens], device: device);
         var maskTensor = tensor(mask, [captions.Count, config.MaxTokens], device: device);
-        var tokens = unknown.Count == 0 ? call(idTensor, maskTensor) : Encode(idTensor, maskTensor, UnknownWordRows(unknown, device));
+        var tokens = unknown.Count == 0 ? call(idTensor, maskTensor) : EncodeWithExtraRows(idTensor, maskTensor, UnknownWordRows(unknown, device));
         return new TextEncoding(tokens.MoveToOuterDisposeScope(), maskTensor.MoveToOuterDisposeScope());
     }
 
@@ -104,7 +104,7 @@ public sealed class ShapesTextEncoder : nn.Module<Tensor, Tensor, Tensor>, IText
     public override Tensor forward(Tensor ids, Tensor mask) => Layers(tok_embed.call(ids), mask);
 
     /// <summary>The forward pass with <paramref name="extraRows"/> appended to the embedding table (ids past the vocabulary index them).</summary>
-    private Tensor Encode(Tensor ids, Tensor mask, Tensor extraRows)
+    private Tensor EncodeWithExtraRows(Tensor ids, Tensor mask, Tensor extraRows)
     {
         var table = cat([tok_embed.weight!, extraRows], dim: 0);                 // (V + K, D)
         return Layers(table.index_select(0, ids.flatten()).view(ids.shape[0], ids.shape[1], -1), mask);
