@@ -42,8 +42,10 @@ public sealed class WordTokenizer
     public int MaxTokens { get; }
 
     /// <summary>The ids of one caption: BOS, then one id per word (UNK when unknown), at most <see cref="MaxTokens"/>.</summary>
-    public int[] Tokenize(string caption) =>
-        [BosId, .. Split(caption ?? "").Select(w => ids.GetValueOrDefault(w, UnkId)).Take(MaxTokens - 1)];
+    public int[] Tokenize(string caption) => Row(caption, w => ids.GetValueOrDefault(w, UnkId));
+
+    /// <summary>BOS, then the id <paramref name="idOf"/> gives each of the caption's first MaxTokens − 1 words.</summary>
+    private int[] Row(string caption, Func<string, int> idOf) => [BosId, .. Split(caption ?? "").Take(MaxTokens - 1).Select(idOf)];
 
     /// <summary>A padded batch: ids (N·MaxTokens, row-major) and the matching real-token mask.</summary>
     public (long[] Ids, bool[] Mask) Batch(IReadOnlyList<string> captions)
@@ -79,7 +81,7 @@ public sealed class WordTokenizer
         }
         for (var i = 0; i < captions.Count; i++)
         {
-            int[] row = [BosId, .. Split(captions[i] ?? "").Take(MaxTokens - 1).Select(IdOf)];
+            var row = Row(captions[i], IdOf);
             for (var j = 0; j < row.Length; j++)
             {
                 tokenIds[i * MaxTokens + j] = row[j];
