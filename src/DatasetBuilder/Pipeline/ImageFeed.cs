@@ -33,6 +33,7 @@ public static class ImageFeed
                 bool more;
                 try
                 {
+                    stop.Token.ThrowIfCancellationRequested();   // a slot freed by a failing image must not read one more
                     more = await items.MoveNextAsync();
                 }
                 catch
