@@ -10,7 +10,8 @@ namespace NpEdit.Trainer.Models;
 /// <para>
 /// The sequence is [text tokens | target image tokens | reference image tokens]. Reference tokens are
 /// optional (OminiControl/OmniGen style, NP-Edit §4.3): they reuse the target's 2D positions, carry a
-/// learned reference marker, and are conditioned on the clean time t = 0. Only target tokens are decoded.
+/// learned reference marker, and are conditioned on the clean time t = 0; with <see cref="DiTConfig.ReferenceChannels"/>
+/// the reference is also added to the target token at its position. Only target tokens are decoded.
 /// Without a reference this is the text-to-image model (G_init, the frozen teacher, the auxiliary A_φ);
 /// with one it is the editor G_θ, initialised from the same weights (Algorithm 1, line 1).
 /// </para>
@@ -18,6 +19,7 @@ namespace NpEdit.Trainer.Models;
 public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly PatchEmbed x_embedder;
+    private readonly PatchEmbed? ref_channels;
     private readonly TimestepEmbedder t_embedder;
     private readonly Linear y_embedder;
     private readonly Linear y_pooler;
@@ -32,6 +34,8 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor?, Ten
         this.config = config.Validate();
         var d = config.HiddenSize;
         x_embedder = new PatchEmbed(config.InChannels, d, config.PatchSize);
+        if (config.ReferenceChannels)
+            ref_channels = new PatchEmbed(config.InChannels, d, config.PatchSize);
         t_embedder = new TimestepEmbedder(d, config.FrequencyEmbeddingSize);
         y_embedder = nn.Linear(config.TextDim, d);
         y_pooler = nn.Linear(config.TextDim, d);
@@ -70,6 +74,8 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor?, Ten
         var patches = x_embedder.call(x);                                         // (N, T, D), T = (H/p)·(W/p)
         var positions = pos_embed.to(patches.dtype);                              // the fixed grid in the compute dtype (bf16 runs)
         var target = patches + positions;
+        if (reference is not null && ref_channels is not null)
+            target = target + ref_channels.call(reference);                     // the reference at the same position (DiTConfig.ReferenceChannels)
         var y = y_embedder.call(text);                                            // (N, L, D)
         var keep = textMask.to(text.dtype).unsqueeze(-1);                        // (N, L, 1)
         var pooled = (text * keep).sum(1) / keep.sum(1).clamp_min(1.0);          // (N, TextDim)
@@ -141,6 +147,11 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor?, Ten
         {
             nn.init.zeros_(block.Modulation.weight);
             nn.init.zeros_(block.Modulation.bias!);
+        }
+        if (ref_channels is not null)
+        {
+            nn.init.zeros_(ref_channels.Projection.weight);   // zero: the editor starts as G_init (Algorithm 1, line 1)
+            nn.init.zeros_(ref_channels.Projection.bias!);
         }
         foreach (var linear in final_layer.ZeroInitialised)
         {

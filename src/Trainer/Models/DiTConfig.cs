@@ -33,6 +33,14 @@ public sealed record DiTConfig
     /// <summary>Width of the sinusoidal timestep features fed to the timestep MLP (DiT: 256).</summary>
     public int FrequencyEmbeddingSize { get; init; } = 256;
 
+    /// <summary>
+    /// The editor also adds the reference to the target token at the same position through its own patch embedding,
+    /// zero-initialised: InstructPix2Pix's extra input channels (Brooks et al. 2023, §3.2) on top of the reference
+    /// tokens in the sequence. Copying an unchanged region then is a read-out of the token's own input instead of an
+    /// attention look-up of the matching reference token. Off for text-to-image models (nothing to add).
+    /// </summary>
+    public bool ReferenceChannels { get; init; }
+
     /// <summary>Image tokens per side.</summary>
     public int GridSize => ImageSize / PatchSize;
 
@@ -70,10 +78,11 @@ public sealed record DiTConfig
         var timestep = Linear(f, d) + Linear(d, d);
         var text = Linear(td, d) + Linear(td, d);                  // token projection + pooled projection
         var marker = d;
+        var referenceChannels = ReferenceChannels ? patchEmbed : 0;
         var block = Linear(d, 3 * d) + Linear(d, d)                // attention
                     + Linear(d, h) + Linear(h, d)                  // MLP
                     + Linear(d, 6 * d);                            // adaLN-Zero modulation
         var final = Linear(d, 2 * d) + Linear(d, p * p * c);
-        return patchEmbed + timestep + text + marker + Depth * block + final;
+        return patchEmbed + referenceChannels + timestep + text + marker + Depth * block + final;
     }
 }

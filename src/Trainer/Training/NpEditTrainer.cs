@@ -56,12 +56,15 @@ public sealed class NpEditTrainer : IDisposable
         this.autoencoder = autoencoder ?? new IdentityAutoencoder();
         if (UsesVlm && critic is null)
             throw new ArgumentException($"loss.objective '{config.Loss.Objective}' needs a VLM critic (critic.checkpoint); use objective only_dmd to train without one.");
-        if (initEditor is not null && initEditor.Config != init.DiT.Config)
-            throw new ArgumentException("generator.init_editor has a different DiT shape than generator.init; both must come from the same preset.");
+        var editorShape = init.DiT.Config with { ReferenceChannels = config.Generator.ReferenceChannels };
+        if (initEditor is not null && initEditor.Config != editorShape)
+            throw new ArgumentException(initEditor.Config with { ReferenceChannels = editorShape.ReferenceChannels } == editorShape
+                ? $"generator.init_editor was trained with reference_channels {initEditor.Config.ReferenceChannels.ToString().ToLowerInvariant()}; set generator.reference_channels to the same."
+                : "generator.init_editor has a different DiT shape than generator.init; both must come from the same preset.");
         initConfig = init.Config;
 
         // Algorithm 1, line 1: G_θ ← G_init (or the SFT editor), A_φ ← G_init; the teacher is a frozen G_init.
-        generator = Copy(initEditor ?? init.DiT);
+        generator = initEditor is null ? Copy(init.DiT, editorShape) : Copy(initEditor);
         auxiliary = Copy(init.DiT);
         teacher = Copy(init.DiT);
         text = new ShapesTextEncoder(init.Text.Config, init.Config.Vocabulary);
@@ -352,8 +355,12 @@ public sealed class NpEditTrainer : IDisposable
     public void Save(string directory) =>
         TrainingCheckpoint.Save(directory, this, generatorOptimizer, auxiliaryOptimizer, EditorConfig with { Step = StepsDone }, initConfig with { Step = StepsDone });
 
-    /// <summary>G_init's config as G_θ reads text: unknown instruction words hashed when generator.hash_unknown_words is set.</summary>
-    private GeneratorConfig EditorConfig => initConfig with { Text = initConfig.Text with { HashUnknownWords = config.Generator.HashUnknownWords } };
+    /// <summary>G_init's config with G_θ's shape (generator.reference_channels) and how it reads text (generator.hash_unknown_words).</summary>
+    private GeneratorConfig EditorConfig => initConfig with
+    {
+        DiT = generator.Config,
+        Text = initConfig.Text with { HashUnknownWords = config.Generator.HashUnknownWords },
+    };
 
     /// <summary>Restores what <see cref="Save"/> wrote; the teacher and the text encoder stay G_init's.</summary>
     public void Load(string directory)
@@ -489,10 +496,16 @@ public sealed class NpEditTrainer : IDisposable
             logs[key] = value;
     }
 
-    private DiT Copy(DiT source)
+    private static DiT Copy(DiT source) => Copy(source, source.Config);
+
+    /// <summary>A DiT of <paramref name="shape"/> holding <paramref name="source"/>'s weights; parts the source lacks (the editor's reference channels) keep their zero initialisation.</summary>
+    private static DiT Copy(DiT source, DiTConfig shape)
     {
-        var copy = new DiT(source.Config);
-        copy.load_state_dict(source.state_dict());
+        var copy = new DiT(shape);
+        var (missing, unexpected) = copy.load_state_dict(source.state_dict(), strict: false);
+        var added = shape.ReferenceChannels && !source.Config.ReferenceChannels;
+        if (unexpected.Count > 0 || missing.Any(key => !(added && key.StartsWith("ref_channels.", StringComparison.Ordinal))))
+            throw new InvalidOperationException($"G_init's weights do not fit the editor: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");
         return copy;
     }
 

@@ -130,6 +130,42 @@ public class DiTFacts
     }
 
     [Fact]
+    public void ReferenceChannels_StartAtZero_ThenAddTheReferenceAtItsOwnPosition()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var plain = new DiT(_config);
+        TinyModels.Perturb(plain);
+        var editor = new DiT(_config with { ReferenceChannels = true });
+        var (missing, unexpected) = editor.load_state_dict(plain.state_dict(), strict: false);
+        Assert.Equal(["ref_channels.proj.bias", "ref_channels.proj.weight"], missing.Order());
+        Assert.Empty(unexpected);
+        var (x, t, text, mask) = Inputs(2);
+        var reference = randn(x.shape);
+
+        // Zero-initialised: the editor computes exactly what the model it was copied from computes.
+        Assert.True(editor.call(x, t, text, mask, reference).Equals(plain.call(x, t, text, mask, reference)));
+
+        editor.get_parameter("ref_channels.proj.weight")!.normal_(0, 0.5);
+        var withChannels = editor.call(x, t, text, mask, reference);
+        Assert.False(withChannels.allclose(plain.call(x, t, text, mask, reference), rtol: 0, atol: 1e-5));
+        Assert.True(editor.call(x, t, text, mask, null).Equals(plain.call(x, t, text, mask, null)));   // text-to-image: nothing to add
+        // With attention off (zero gates, a plain read-out), only the patch under the changed reference pixel moves.
+        var local = new DiT(_config with { ReferenceChannels = true });
+        local.get_parameter("ref_channels.proj.weight")!.normal_(0, 0.5);
+        foreach (var (name, parameter) in local.named_parameters())
+            if (name.StartsWith("final_layer.", StringComparison.Ordinal))
+                parameter.normal_(0, 0.5);
+        var changed = reference.clone();
+        changed[0, 0, 0, 0] = tensor(5f);
+        var delta = (local.call(x, t, text, mask, changed) - local.call(x, t, text, mask, reference)).abs();
+        var p0 = _config.PatchSize;
+        Assert.True(delta[0, TensorIndex.Colon, TensorIndex.Slice(0, p0), TensorIndex.Slice(0, p0)].max().item<float>() > 1e-3);
+        Assert.Equal(delta[0].sum().item<float>(), delta[0, TensorIndex.Colon, TensorIndex.Slice(0, p0), TensorIndex.Slice(0, p0)].sum().item<float>(), 4);
+        Assert.Equal(0f, delta[1].max().item<float>());
+    }
+
+    [Fact]
     public void PaddedTextTokens_DoNotAffectTheOutput()
     {
         using var scope = NewDisposeScope();
@@ -158,10 +194,10 @@ public class DiTFacts
     [Fact]
     public void ParameterCount_MatchesTheBuiltModel_AndThePresetsHaveTheirSizes()
     {
-        foreach (var preset in new[] { ModelPresets.ShapesXs, ModelPresets.ShapesS })
+        foreach (var config in new[] { ModelPresets.ShapesXs.DiT, ModelPresets.ShapesS.DiT, ModelPresets.ShapesXs.DiT with { ReferenceChannels = true } })
         {
-            using var dit = new DiT(preset.DiT);
-            Assert.Equal(dit.parameters().Sum(p => p.numel()), preset.DiT.ParameterCount());
+            using var dit = new DiT(config);
+            Assert.Equal(dit.parameters().Sum(p => p.numel()), config.ParameterCount());
         }
         using var xs = new DiT(ModelPresets.ShapesXs.DiT);
         using var xsText = new ShapesTextEncoder(ModelPresets.ShapesXs.Text, TinyModels.Vocabulary);

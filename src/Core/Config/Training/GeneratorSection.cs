@@ -16,4 +16,11 @@ public sealed record GeneratorSection
     /// caption as G_init does either way.
     /// </summary>
     public bool HashUnknownWords { get; init; } = true;
+
+    /// <summary>
+    /// G_θ also adds the reference image to the target token at the same position, through a zero-initialised patch
+    /// embedding of its own (InstructPix2Pix's extra input channels), besides the reference tokens in the sequence; see
+    /// DiTConfig.ReferenceChannels. G_θ still starts as exactly G_init. A_φ and the teacher have no reference.
+    /// </summary>
+    public bool ReferenceChannels { get; init; } = false;
 }
