@@ -47,7 +47,7 @@ public static class ConfigLoader
             var eq = set.IndexOf('=');
             if (eq <= 0)
                 throw new ConfigException($"--set '{set}' is not key=value (e.g. --set optim.lr=1e-4).");
-            var patch = Nest(set[..eq].Trim(), YamlNodes.ParseScalar(set[(eq + 1)..].Trim()));
+            var patch = Nest(set[..eq].Trim(), YamlNodes.ParseValue(set[(eq + 1)..].Trim(), $"--set '{set}'"));
             Merge(merged, patch, "", "--set");
         }
         T value;

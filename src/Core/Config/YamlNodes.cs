@@ -29,6 +29,26 @@ public static class YamlNodes
     /// <summary>A scalar as it would be read from YAML (<c>1e-4</c> → number, <c>true</c> → bool, <c>x</c> → string).</summary>
     public static JsonNode? ParseScalar(string text) => Scalar(text, ScalarStyle.Plain);
 
+    /// <summary>
+    /// A value given on the command line: a YAML flow sequence or mapping (<c>[a, b]</c>, <c>{x: 1}</c>) as a list or
+    /// object, anything else as <see cref="ParseScalar"/> reads it.
+    /// </summary>
+    public static JsonNode? ParseValue(string text, string source)
+    {
+        if (!text.StartsWith('[') && !text.StartsWith('{'))
+            return ParseScalar(text);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"{source}: '{text}' is not a YAML list or mapping ({e.Message}); write a list as [a, b] and quote items with commas.");
+        }
+        return ToJson(stream.Documents[0].RootNode, source);
+    }
+
     private static JsonNode? ToJson(YamlNode node, string source) => node switch
     {
         YamlMappingNode map => ToObject(map, source),

@@ -35,6 +35,18 @@ public sealed class ConfigLoaderFacts
     }
 
     [Fact]
+    public void Load_ReadsAListGivenToSet_AsYamlDoes_AndSaysHowToWriteABrokenOne()
+    {
+        var config = FromYaml("", "optim.betas=[0.5, 0.95]").Value;
+
+        Assert.Equal([0.5, 0.95], config.Optim.Betas);
+        Assert.Contains("note", Assert.Throws<ConfigException>(() => FromYaml("", "note=[a, b]")).Message);
+        var broken = Assert.Throws<ConfigException>(() => FromYaml("", "optim.betas=[0.5, 0.95"));
+        Assert.Contains("--set 'optim.betas=[0.5, 0.95'", broken.Message);
+        Assert.Contains("write a list as [a, b]", broken.Message);
+    }
+
+    [Fact]
     public void Load_RejectsAnUnknownKey_NamingItAndTheClosestKnownKey()
     {
         var error = Assert.Throws<ConfigException>(() => FromYaml("optim:\n  lrr: 1e-4\n"));
