@@ -128,6 +128,7 @@ public sealed class NpEditTrainer : IDisposable
         using var scope = NewDisposeScope();
         var watch = Stopwatch.StartNew();
         Dictionary<string, double> logs;
+        generatorOptimizer.LearningRate = InWarmup && config.Optim.WarmupLr > 0 ? config.Optim.WarmupLr : config.Optim.Lr;
         if (InWarmup)
         {
             logs = IdentityWarmupStep(batch);

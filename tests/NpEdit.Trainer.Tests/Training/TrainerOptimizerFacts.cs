@@ -61,6 +61,33 @@ public sealed class TrainerOptimizerFacts : IDisposable
         Assert.True(MaxDifference(flat.Auxiliary, torch.Auxiliary) <= 1e-6, $"A_φ differs by {MaxDifference(flat.Auxiliary, torch.Auxiliary)}");
     }
 
+    [Theory]
+    [InlineData(1e-2, 1e-2)]
+    [InlineData(0.0, 1e-4)]   // 0: the warm-up trains at optim.lr, as the paper does
+    public void WarmupLr_TrainsTheWarmupAtItsRate_AndTheEditingStepsAtLr(double warmupLr, double expectedWarmupRate)
+    {
+        var config = Config("flat") with
+        {
+            Optim = Config("flat").Optim with { Lr = 1e-4, WarmupLr = warmupLr },
+            Schedule = new ScheduleSection { WarmupSteps = 2, SingleStepSteps = 0, AuxUpdates = 1 },
+        };
+        using var trainer = Trainer(config);
+        var batch = TrainingFixtures.Batch(trainer, Examples.Take(2).ToList());
+
+        var changes = new List<float>();
+        for (var step = 0; step < 3; step++)    // two warm-up steps, then an editing step
+        {
+            var before = TrainingFixtures.Snapshot(trainer.Generator);
+            var logs = trainer.Step(batch);
+            Assert.Equal(step < 2, logs.ContainsKey("phase/warmup"));
+            Assert.Equal(step < 2 ? expectedWarmupRate : 1e-4, trainer.GeneratorOptimizer.LearningRate);
+            changes.Add(before.Zip(trainer.Generator.parameters()).Max(p => (p.Second.detach() - p.First).abs().max().item<float>()));
+        }
+        // Adam's first update moves each weight by about its rate (β1 = 0: g / √v̂ = ±1).
+        Assert.InRange(changes[0], 0.5 * expectedWarmupRate, 1.1 * expectedWarmupRate);
+        Assert.True(changes[2] < 20 * 1e-4, $"the editing step moved a weight by {changes[2]} at lr 1e-4");
+    }
+
     [Fact]
     public void FlatBf16Run_ResumesItsFp32Masters_AndTheLoadedWeightsStillAliasTheBuffer()
     {

@@ -43,6 +43,8 @@ public sealed record NpEditConfig : IValidatedConfig
             yield return "run.metrics_every, checkpoint_every, samples_every and max_non_finite_in_a_row must be at least 1";
         if (Optim.Lr <= 0 || Optim.AuxLr <= 0)
             yield return "optim.lr and optim.aux_lr must be positive";
+        if (Optim.WarmupLr < 0)
+            yield return "optim.warmup_lr must not be negative (0 uses optim.lr)";
         if (string.IsNullOrWhiteSpace(Generator.Init))
             yield return "generator.init is empty: give the G_init checkpoint from 'npedit pretrain t2i'";
         if (string.IsNullOrWhiteSpace(Critic.Checkpoint) && Loss.Objective is Objective.Full or Objective.OnlyVlm)
