@@ -22,5 +22,5 @@ public sealed record GeneratorSection
     /// embedding of its own (InstructPix2Pix's extra input channels), besides the reference tokens in the sequence; see
     /// DiTConfig.ReferenceChannels. G_θ still starts as exactly G_init. A_φ and the teacher have no reference.
     /// </summary>
-    public bool ReferenceChannels { get; init; } = false;
+    public bool ReferenceChannels { get; init; }
 }
