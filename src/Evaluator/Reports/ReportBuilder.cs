@@ -41,6 +41,13 @@ public sealed class ReportBuilder(NpgsqlDataSource dataSource)
         {
             doc.Heading($"Ablation table: {family.Key.Benchmark}, judge {family.Key.Judge}");
             doc.Table(AblationTable(family.ToArray(), summaries));
+            if (SeedGroups.HasRepeats(family))
+            {
+                doc.Heading($"Across seeds: {family.Key.Benchmark}, judge {family.Key.Judge}");
+                doc.Paragraph("One row per variant (runs whose labels differ only in seed=N): the mean of the seeds' macro means, " +
+                              "their standard deviation and their range.");
+                doc.Table(SeedGroups.Table(family.ToArray(), summaries));
+            }
         }
 
         foreach (var family in runs.GroupBy(r => (r.Benchmark, r.Judge)))
@@ -54,9 +61,12 @@ public sealed class ReportBuilder(NpgsqlDataSource dataSource)
                 notes.Add($"{family.Key.Benchmark} / {family.Key.Judge}: no scored items, so no per-type chart.");
                 continue;
             }
-            var series = family.Select(r => new BarSeries(r.Label, summaries
-                .Where(s => s.RunId == r.RunId && s.Subset == ScoreAggregator.FullSet && s.Metric == headline && s.GroupName != "" && s.Mean is not null)
-                .ToDictionary(s => s.GroupName, s => (s.Mean!.Value, s.CiLow, s.CiHigh)))).ToArray();
+            // Several seeds of a variant are one series (mean over seeds, their range as the interval), as in the paper's figures.
+            var series = SeedGroups.HasRepeats(family)
+                ? SeedGroups.Bars(family.ToArray(), summaries, headline)
+                : family.Select(r => new BarSeries(r.Label, summaries
+                    .Where(s => s.RunId == r.RunId && s.Subset == ScoreAggregator.FullSet && s.Metric == headline && s.GroupName != "" && s.Mean is not null)
+                    .ToDictionary(s => s.GroupName, s => (s.Mean!.Value, s.CiLow, s.CiHigh)))).ToArray();
             Charts.GroupedBars(Path.Combine(request.OutputDirectory, file), $"{family.Key.Benchmark}: {headline} per edit type ({family.Key.Judge})", headline, groups, series);
             doc.Heading($"Per edit type: {family.Key.Benchmark}, judge {family.Key.Judge}");
             doc.Image(file, $"{headline} per edit type");
