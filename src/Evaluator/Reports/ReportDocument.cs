@@ -32,7 +32,7 @@ public sealed class ReportDocument(string title)
         _html.Append($"<p><img src=\"{WebUtility.HtmlEncode(fileName)}\" alt=\"{WebUtility.HtmlEncode(alt)}\"></p>\n");
     }
 
-    /// <summary>A DataFrame as a table; null cells print as "–", doubles with two decimals.</summary>
+    /// <summary>A DataFrame as a table; null cells print as "–", doubles with two decimals (two significant digits below 0.1).</summary>
     public void Table(DataFrame frame)
     {
         var names = frame.Columns.Select(c => c.Name).ToArray();
@@ -53,7 +53,9 @@ public sealed class ReportDocument(string title)
     private static string Format(object? value) => value switch
     {
         null => "–",
-        double d => double.IsFinite(d) ? d.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "–",
+        double d when !double.IsFinite(d) => "–",
+        // Two decimals; a non-zero value below 0.1 keeps two significant digits (a seed spread of 0.004 is not 0.00).
+        double d => d.ToString(d != 0 && Math.Abs(d) < 0.1 ? "G2" : "F2", System.Globalization.CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "–",
     };
 }
