@@ -62,11 +62,7 @@ public sealed class ReportBuilder(NpgsqlDataSource dataSource)
                 continue;
             }
             // Several seeds of a variant are one series (mean over seeds, their range as the interval), as in the paper's figures.
-            var series = SeedGroups.HasRepeats(family)
-                ? SeedGroups.Bars(family.ToArray(), summaries, headline)
-                : family.Select(r => new BarSeries(r.Label, summaries
-                    .Where(s => s.RunId == r.RunId && s.Subset == ScoreAggregator.FullSet && s.Metric == headline && s.GroupName != "" && s.Mean is not null)
-                    .ToDictionary(s => s.GroupName, s => (s.Mean!.Value, s.CiLow, s.CiHigh)))).ToArray();
+            var series = SeedGroups.Bars(family.ToArray(), summaries, headline);
             Charts.GroupedBars(Path.Combine(request.OutputDirectory, file), $"{family.Key.Benchmark}: {headline} per edit type ({family.Key.Judge})", headline, groups, series);
             doc.Heading($"Per edit type: {family.Key.Benchmark}, judge {family.Key.Judge}");
             doc.Image(file, $"{headline} per edit type");

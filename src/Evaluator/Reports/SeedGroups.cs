@@ -59,17 +59,20 @@ public static class SeedGroups
         return new DataFrame(columns);
     }
 
-    /// <summary>Per variant, per group of <paramref name="metric"/>: the mean over seeds with the seeds' range as its interval.</summary>
+    /// <summary>
+    /// One bar series per variant for <paramref name="metric"/>'s groups: a single run keeps its own mean and bootstrap
+    /// interval; several seeds give the mean over seeds with the seeds' range as the interval.
+    /// </summary>
     public static BarSeries[] Bars(IReadOnlyList<EvalRunRow> runs, IReadOnlyList<SummaryRow> summaries, string metric) =>
         runs.GroupBy(r => VariantOf(r.Label)).Select(group =>
         {
             var ids = group.Select(r => r.RunId).ToHashSet();
-            var values = summaries
-                .Where(s => ids.Contains(s.RunId) && s.Subset == ScoreAggregator.FullSet && s.Metric == metric && s.GroupName != "" && s.Mean is not null)
-                .GroupBy(s => s.GroupName)
+            var rows = summaries.Where(s => ids.Contains(s.RunId) && s.Subset == ScoreAggregator.FullSet && s.Metric == metric && s.GroupName != "" && s.Mean is not null);
+            if (ids.Count == 1)
+                return new BarSeries(group.First().Label, rows.ToDictionary(s => s.GroupName, s => (s.Mean!.Value, s.CiLow, s.CiHigh)));
+            var values = rows.GroupBy(s => s.GroupName)
                 .ToDictionary(g => g.Key, g => (g.Average(s => s.Mean!.Value), (double?)g.Min(s => s.Mean!.Value), (double?)g.Max(s => s.Mean!.Value)));
-            var name = group.Count() > 1 ? $"{group.Key} ({group.Count()} seeds)" : group.First().Label;
-            return new BarSeries(name, values);
+            return new BarSeries($"{group.Key} ({ids.Count} seeds)", values);
         }).ToArray();
 
     private static double? MacroMean(IReadOnlyList<SummaryRow> summaries, Guid runId, string metric) =>

@@ -58,12 +58,15 @@ public sealed class SeedGroupsFacts
         Assert.Equal(0.2, style.Low!.Value, 12);
         Assert.Equal(0.4, style.High!.Value, 12);
         Assert.Equal(["remove", "style"], bars[0].Values.Keys.Order());   // the macro row is not a group
-        Assert.Equal(0.6, bars[1].Values["style"].Value, 12);
+        var single = bars[1].Values["style"];                              // a single run keeps its bootstrap interval
+        Assert.Equal(0.6, single.Value, 12);
+        Assert.Equal(0.5, single.Low!.Value, 12);
+        Assert.Equal(0.7, single.High!.Value, 12);
     }
 
     private static EvalRunRow Run(string label) => new() { RunId = Guid.NewGuid(), Label = label, Metrics = ["edit_success"] };
 
     private static SummaryRow Macro(EvalRunRow run, double mean) => new(run.RunId, "full", "edit_success", "", mean, null, null, 10, 0, 0);
 
-    private static SummaryRow Group(EvalRunRow run, string group, double mean) => new(run.RunId, "full", "edit_success", group, mean, null, null, 10, 0, 0);
+    private static SummaryRow Group(EvalRunRow run, string group, double mean) => new(run.RunId, "full", "edit_success", group, mean, mean - 0.1, mean + 0.1, 10, 0, 0);
 }
