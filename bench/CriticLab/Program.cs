@@ -251,16 +251,16 @@ if (Option("probe") is { } checkpoint)
         Console.WriteLine(line);
     }
     // Held-out contrastive pairs (the same images asked a Yes and a No question): no image-only rule beats 50 % there, so
-    // what is above 50 % is read from the question. A pair counts when both of its answers are right.
-    var pairSampling = new ShapesCriticSampling(ContrastiveShare: 1);
-    foreach (var family in families.Where(f => f != CriticExample.Identity))
+    // what is above 50 % is read from the question (PairAccuracy, also a run metric of npedit pretrain critic).
+    var pairs = CriticTrainingBatches.HeldOutPairs(heldOutPerFamily, renderWorkers, families);
+    // One family at a time: Margins asks one- or two-image questions per call.
+    float[] PairMargins(IEnumerable<CriticExample> rows) =>
+        [.. rows.Chunk(48).SelectMany(c => Margins(c, [.. c.Select(r => r.Question)], [.. c.Select(r => r.Candidate)]))];
+    foreach (var family in pairs.GroupBy(p => p.Family))
     {
-        var residue = Array.IndexOf(CriticExample.Families, family);
-        var rows = Enumerable.Range(0, 2 * heldOutPerFamily).Select(k => ShapesCriticData.Example(ShapesCriticData.HeldOutStream, 3L * k + residue, pairSampling)).ToArray();
-        var right = rows.Chunk(48).SelectMany(c => Margins(c, [.. c.Select(r => r.Question)], [.. c.Select(r => r.Candidate)]).Zip(c, (m, e) => (m > 0) == e.AnswerIsYes)).ToArray();
-        var samePair = rows.Chunk(2).Select(p => p.Length == 2 && p[0].Candidate.AsSpan().SequenceEqual(p[1].Candidate)).ToArray();
-        var pairsRight = right.Chunk(2).Zip(samePair).Where(p => p.Second).Select(p => p.First.All(r => r)).ToArray();
-        Console.WriteLine($"PAIRS {family}: accuracy {100 * right.Average(r => r ? 1.0 : 0.0):F1} over {rows.Length} questions, both answers right in {100 * pairsRight.Average(r => r ? 1.0 : 0.0):F1} % of {pairsRight.Length} pairs (image-only: 50 % and 0 %)");
+        var ofFamily = family.ToArray();
+        var pairMetrics = PairAccuracy.Compute(ofFamily, PairMargins(ofFamily.Select(p => p.Yes)), PairMargins(ofFamily.Select(p => p.No)));
+        Console.WriteLine($"PAIRS {family.Key}: accuracy {100 * pairMetrics[PairAccuracy.AccuracyKey(family.Key)]:F1}, both answers right in {100 * pairMetrics[PairAccuracy.BothRightKey(family.Key)]:F1} % of {ofFamily.Length} pairs (image-only: 50 % and 0 %)");
     }
     return;
 }

@@ -93,7 +93,7 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
     public async Task PretrainRun_RecordsHeldOutAccuracyPerFamily_AsRunMetrics()
     {
         TorchRuntime.Initialize(DeviceSpec.Cpu, threads: 1);
-        var resolved = ConfigLoader.Load<CriticPretrainConfig>(null, ["steps=2", "batch_size=3", "held_out_per_family=2", "eval_every=1", "vision_steps=2", "vision_batch_size=3", "caption_steps=2"]);
+        var resolved = ConfigLoader.Load<CriticPretrainConfig>(null, ["steps=2", "batch_size=3", "held_out_per_family=2", "eval_every=1", "vision_steps=2", "vision_batch_size=3", "caption_steps=2", "held_out_pairs_per_family=2"]);
         var path = Path.Combine(_folder.FullName, "run.safetensors");
 
         var outcome = await new CriticPretrainRun(_database.DataSource).RunAsync(resolved, path, CPU);
@@ -103,6 +103,16 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         Assert.Equal("pretrain-critic", run.Kind);
         var latest = await new MetricStore(_database.DataSource).LatestAsync(outcome.RunId);
         Assert.All(CriticExample.Families, f => Assert.Equal((2L, outcome.Accuracy(f)), latest[$"heldout/accuracy/{f}"]));
+        // Contrastive pairs of presence and edit verification (identity preservation has none), at every evaluation.
+        Assert.All(new[] { CriticExample.Presence, CriticExample.Edit }, f =>
+        {
+            var (accuracy, bothRight) = outcome.Pairs(f)!.Value;
+            Assert.Equal((2L, accuracy), latest[$"heldout/pairs/{f}/accuracy"]);
+            Assert.Equal((2L, bothRight), latest[$"heldout/pairs/{f}/both_right"]);
+            Assert.InRange(bothRight, 0, accuracy);
+        });
+        Assert.Null(outcome.Pairs(CriticExample.Identity));
+        Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "heldout/pairs/presence/accuracy")).Count);
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "loss")).Count);
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "vision/loss")).Count);
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "caption/loss")).Count);

@@ -254,6 +254,48 @@ public class ShapesCriticDataFacts
     }
 
     [Fact]
+    public void HeldOutPairs_AreHeldOutPresenceAndEditPairs_WhereAnImageOnlyCriticScoresHalf()
+    {
+        var pairs = CriticTrainingBatches.HeldOutPairs(12, workers: 2);
+
+        // Presence always pairs; an edit question without a second instruction falls back and its pair is dropped.
+        Assert.Equal(12, pairs.Count(p => p.Family == CriticExample.Presence));
+        Assert.InRange(pairs.Count(p => p.Family == CriticExample.Edit), 9, 12);
+        Assert.DoesNotContain(pairs, p => p.Family == CriticExample.Identity);
+        Assert.All(pairs, p =>
+        {
+            Assert.True(p.Yes.AnswerIsYes);
+            Assert.False(p.No.AnswerIsYes);
+            Assert.Equal(p.Yes.Candidate, p.No.Candidate);
+            Assert.Equal(p.Yes.Reference, p.No.Reference);
+            Assert.NotEqual(p.Yes.Question, p.No.Question);
+        });
+        // From the held-out stream: none of the training stream's first pairs shows the same images.
+        var training = Enumerable.Range(0, 600).Select(i => ShapesCriticData.Example(ShapesCriticData.TrainStream, i, new ShapesCriticSampling(ContrastiveShare: 1)))
+            .Select(e => Convert.ToHexString(e.Candidate)).ToHashSet();
+        Assert.DoesNotContain(pairs, p => training.Contains(Convert.ToHexString(p.Yes.Candidate)));
+        static string Print(CriticQuestionPair p) => p.Yes.Question + p.No.Question + Convert.ToHexString(p.Yes.Candidate);
+        Assert.Equal(pairs.Select(Print), CriticTrainingBatches.HeldOutPairs(12, workers: 0).Select(Print));
+        Assert.Equal(pairs.Where(p => p.Family == CriticExample.Edit).Select(Print), CriticTrainingBatches.HeldOutPairs(12, workers: 1, [CriticExample.Edit, CriticExample.Identity]).Select(Print));
+
+        // Whatever a critic makes of the images alone, it gives both questions of a pair the same margin: one right each.
+        static float ImageOnly(CriticExample e) => (e.Candidate.Sum(b => (int)b) + (e.Reference?.Sum(b => (int)b) ?? 0)) % 3 - 1f;
+        var imageOnly = PairAccuracy.Compute(pairs, [.. pairs.Select(p => ImageOnly(p.Yes))], [.. pairs.Select(p => ImageOnly(p.No))]);
+        var alwaysYes = PairAccuracy.Compute(pairs, [.. pairs.Select(_ => 1f)], [.. pairs.Select(_ => 1f)]);
+        var reads = PairAccuracy.Compute(pairs, [.. pairs.Select(_ => 2f)], [.. pairs.Select(_ => -2f)]);
+        foreach (var family in new[] { CriticExample.Presence, CriticExample.Edit })
+        {
+            Assert.InRange(imageOnly[PairAccuracy.AccuracyKey(family)], 0, 0.5);
+            Assert.Equal(0, imageOnly[PairAccuracy.BothRightKey(family)]);
+            Assert.Equal((0.5, 0.0), (alwaysYes[PairAccuracy.AccuracyKey(family)], alwaysYes[PairAccuracy.BothRightKey(family)]));
+            Assert.Equal((1.0, 1.0), (reads[PairAccuracy.AccuracyKey(family)], reads[PairAccuracy.BothRightKey(family)]));
+        }
+        // A margin of exactly 0 answers neither way, as in the held-out mix.
+        Assert.Equal(0, PairAccuracy.Compute(pairs, [.. pairs.Select(_ => 0f)], [.. pairs.Select(_ => 0f)])[PairAccuracy.AccuracyKey(CriticExample.Presence)]);
+        Assert.Throws<ArgumentException>(() => PairAccuracy.Compute(pairs, [1f], [1f]));
+    }
+
+    [Fact]
     public void HardNegatives_AreOneAttributeOff_AnObjectInTheImage()
     {
         // Every hard negative keeps the colour or the shape of an object shown and is itself absent; random absent names

@@ -5,4 +5,11 @@ public sealed record CriticPretrainOutcome(Guid RunId, long Step, double TrainSe
 {
     /// <summary>Held-out accuracy of one family (presence, edit, identity).</summary>
     public double Accuracy(string family) => HeldOut[$"heldout/accuracy/{family}"];
+
+    /// <summary>
+    /// Held-out accuracy of one family's contrastive pairs and the share of its pairs with both answers right
+    /// (<see cref="PairAccuracy"/>), or null when the run asked none (identity preservation, <c>held_out_pairs_per_family: 0</c>).
+    /// </summary>
+    public (double Accuracy, double BothRight)? Pairs(string family) =>
+        HeldOut.TryGetValue(PairAccuracy.AccuracyKey(family), out var accuracy) ? (accuracy, HeldOut[PairAccuracy.BothRightKey(family)]) : null;
 }

@@ -8,7 +8,7 @@ namespace NpEdit.Trainer.Critic.Shapes;
 
 /// <summary>
 /// A tracked critic pretraining: the run row (experiment, resolved config), training metrics every
-/// <see cref="LogEvery"/> steps and held-out accuracy per question family as run metrics, the checkpoint
+/// <see cref="LogEvery"/> steps and held-out accuracy per question family and on contrastive pairs as run metrics, the checkpoint
 /// written with <see cref="CriticCheckpoint"/>.
 /// </summary>
 public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
@@ -39,6 +39,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
         try
         {
             var heldOut = CriticTrainingBatches.HeldOut(3 * config.HeldOutPerFamily, workers);
+            var heldOutPairs = CriticTrainingBatches.HeldOutPairs(config.HeldOutPairsPerFamily, workers);
             using var trainer = new CriticPretrainer(config, critic, device);
             var pending = new List<MetricPoint>();
             var clock = Stopwatch.StartNew();
@@ -56,7 +57,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
                 progress?.Report((trainer.Step, step["loss"]));
                 if (trainer.Step % config.EvalEvery == 0 || trainer.Step == config.Steps)
                 {
-                    evaluation = trainer.Evaluate(heldOut);
+                    evaluation = Evaluate(trainer, heldOut, heldOutPairs);
                     pending.AddRange(evaluation.Select(kv => new MetricPoint(run.Id, kv.Key, trainer.Step, kv.Value, DateTime.UtcNow)));
                 }
                 if (trainer.Step % LogEvery == 0 || trainer.Step == config.Steps)
@@ -67,7 +68,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
             }
             var seconds = clock.Elapsed.TotalSeconds;
             if (config.Steps == 0)
-                evaluation = trainer.Evaluate(heldOut);
+                evaluation = Evaluate(trainer, heldOut, heldOutPairs);
             await metrics.LogAsync([new MetricPoint(run.Id, "train_seconds", trainer.Step, seconds, DateTime.UtcNow)], ct);
             trainer.Save(checkpointPath);
             await runs.SetTagAsync(run.Id, "checkpoint", Path.GetFullPath(checkpointPath), ct);
@@ -85,6 +86,10 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
             throw;
         }
     }
+
+    /// <summary>The held-out mix's accuracies and the contrastive pairs' (<see cref="PairAccuracy"/>) in one set of metrics.</summary>
+    static Dictionary<string, double> Evaluate(CriticPretrainer trainer, CriticExample[] heldOut, CriticQuestionPair[] pairs) =>
+        trainer.Evaluate(heldOut).Concat(trainer.EvaluatePairs(pairs)).ToDictionary();
 
     /// <summary>Runs a stage before the Yes/No stage until <paramref name="stepOf"/> reaches <paramref name="steps"/> (a resumed trainer continues), logging every <see cref="LogEvery"/> steps.</summary>
     async Task RunStageAsync(Guid runId, Func<long, CriticExample[]> batchOf, int workers, int steps, Func<long> stepOf,

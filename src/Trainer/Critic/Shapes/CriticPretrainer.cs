@@ -229,24 +229,36 @@ public sealed class CriticPretrainer : IDisposable
     /// <summary>Held-out accuracy (p(Yes) &gt; ½ agrees with the answer) per family, per candidate kind and overall.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<CriticExample> examples, int chunk = 48)
     {
-        using var _ = no_grad();
-        model.eval();
-        var correct = new List<(CriticExample Example, bool Right)>();
-        for (var i = 0; i < examples.Count; i += chunk)
-        {
-            using var gc = TorchGcGuard.Enter();
-            using var scope = NewDisposeScope();
-            var part = examples.Skip(i).Take(chunk).ToArray();
-            var (margin, answers, _, _, _, _, _, _, _) = Forward(part, withAuxiliary: false);
-            var right = (margin * answers > 0).cpu().data<bool>().ToArray();
-            correct.AddRange(part.Zip(right));
-        }
+        var correct = examples.Zip(Margins(examples, chunk), (e, m) => (Example: e, Right: m * (e.AnswerIsYes ? 1 : -1) > 0)).ToArray();
         var metrics = new Dictionary<string, double> { ["heldout/accuracy"] = correct.Average(c => c.Right ? 1.0 : 0.0) };
         foreach (var group in correct.GroupBy(c => c.Example.Family))
             metrics[$"heldout/accuracy/{group.Key}"] = group.Average(c => c.Right ? 1.0 : 0.0);
         foreach (var group in correct.GroupBy(c => (c.Example.Family, c.Example.Kind)))
             metrics[$"heldout/accuracy/{group.Key.Family}/{group.Key.Kind.ToString().ToLowerInvariant()}"] = group.Average(c => c.Right ? 1.0 : 0.0);
         return metrics;
+    }
+
+    /// <summary>Held-out accuracy on contrastive pairs per family (<see cref="PairAccuracy"/>): how much the critic reads the question.</summary>
+    public IReadOnlyDictionary<string, double> EvaluatePairs(IReadOnlyList<CriticQuestionPair> pairs, int chunk = 48) =>
+        pairs.Count == 0
+            ? new Dictionary<string, double>()
+            : PairAccuracy.Compute(pairs, Margins([.. pairs.Select(p => p.Yes)], chunk), Margins([.. pairs.Select(p => p.No)], chunk));
+
+    /// <summary>ℓ_Yes − ℓ_No for each example in order, in eval mode without grad, <paramref name="chunk"/> examples per pass.</summary>
+    public float[] Margins(IReadOnlyList<CriticExample> examples, int chunk = 48)
+    {
+        using var _ = no_grad();
+        model.eval();
+        var margins = new List<float>(examples.Count);
+        for (var i = 0; i < examples.Count; i += chunk)
+        {
+            using var gc = TorchGcGuard.Enter();
+            using var scope = NewDisposeScope();
+            var part = examples.Skip(i).Take(chunk).ToArray();
+            var (margin, _, _, _, _, _, _, _, _) = Forward(part, withAuxiliary: false);
+            margins.AddRange(margin.to(float32).cpu().data<float>().ToArray());
+        }
+        return [.. margins];
     }
 
     /// <summary>

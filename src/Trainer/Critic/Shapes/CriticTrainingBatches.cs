@@ -44,6 +44,26 @@ public static class CriticTrainingBatches
     }
 
     /// <summary>
+    /// Held-out contrastive pairs (<see cref="CriticQuestionPair"/>) of presence and edit verification, drawn from the
+    /// held-out stream with every question paired (identity preservation has no pairs): up to
+    /// <paramref name="pairsPerFamily"/> per family, fewer where an edit question found no second instruction to pair
+    /// with and fell back to an ordinary question. The held-out mix itself is unchanged by them.
+    /// </summary>
+    public static CriticQuestionPair[] HeldOutPairs(int pairsPerFamily, int workers, IReadOnlyCollection<string>? families = null)
+    {
+        families ??= CriticExample.Families;
+        var paired = new ShapesCriticSampling(ContrastiveShare: 1);
+        return [.. CriticExample.Families.Where(f => f != CriticExample.Identity && families.Contains(f)).SelectMany(family =>
+        {
+            // A family's questions sit at indices ≡ its position (mod 3); its ordinals 2p and 2p + 1 form pair p.
+            var residue = Array.IndexOf(CriticExample.Families, family);
+            var questions = ParallelEnumerable.Range(0, 2 * pairsPerFamily).AsOrdered().WithDegreeOfParallelism(Math.Max(1, workers))
+                .Select(k => ShapesCriticData.Example(ShapesCriticData.HeldOutStream, 3L * k + residue, paired)).ToArray();
+            return questions.Chunk(2).Select(p => CriticQuestionPair.Of(p[0], p[1])).OfType<CriticQuestionPair>();
+        })];
+    }
+
+    /// <summary>
     /// Render workers when none are asked for: all cores but two (the training thread's and one for the rest of the
     /// machine), at most 4. A batch of 24 costs ≈ 20 ms of CPU against ≈ 350 ms for a CPU step, so on two cores a worker
     /// only competes with the step (bench/RESULTS.md, critic section: no faster, once 20 % slower); on the GPU machine
