@@ -94,6 +94,7 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
             Name = $"{critic.Value.Preset}-{critic.Value.Steps}steps-seed{critic.Value.Seed}",
         }, ct)).Run;
         await PretrainAsync(dataSource, jobs, waiter, criticRun, ct);
+        Done(await CriticSummaryAsync(dataSource, criticRun.Id, ct));
 
         Step(7, "NP-Edit training → ShapesWorld-Bench generation → oracle evaluation → report (one continuation chain)");
         var reportPath = await TrainAndReportAsync(dataSource, web, waiter, datasetDir, generatorInit, PretrainStage.CriticPath(criticRun.Id), ct);
@@ -172,6 +173,18 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
         Done($"{run.Kind}: run {run.Id} ({run.Name}) queued");
         await WaitForRunAsync(dataSource, waiter, run.Id, ct);
         Done($"{run.Kind}: {Took(started)}");
+    }
+
+    /// <summary>
+    /// The critic's held-out accuracies as its run logged them, with the contrastive pairs' (<see cref="PairAccuracy"/>):
+    /// how much of the instruction the VLM loss can read through it.
+    /// </summary>
+    public static async Task<string> CriticSummaryAsync(NpgsqlDataSource dataSource, Guid criticRunId, CancellationToken ct)
+    {
+        var latest = await new MetricStore(dataSource).LatestAsync(criticRunId, ct);
+        string Share(string key) => latest.TryGetValue(key, out var metric) ? $"{100 * metric.Value:F0} %" : "–";
+        return "critic held-out accuracy: " + string.Join(", ", CriticExample.Families.Select(f => $"{f} {Share($"heldout/accuracy/{f}")}"))
+            + "; on contrastive pairs (the images alone: 50 %): " + string.Join(", ", new[] { CriticExample.Presence, CriticExample.Edit }.Select(f => $"{f} {Share(PairAccuracy.AccuracyKey(f))}"));
     }
 
     private static (Stopwatch Wall, TimeSpan Cpu) Started() => (Stopwatch.StartNew(), Process.GetCurrentProcess().TotalProcessorTime);

@@ -25,7 +25,7 @@ public sealed record DemoSettings(string Name, int CorpusImages, int ImagesPerUn
 {
     public static DemoSettings Quick { get; } = new("demo-quick", 120, 40, new OracleTrainConfig { Steps = 150 },
         ["preset=shapes-xs", "steps=120", "data.count=4000", "eval.every=0", "eval.prompts=16", "eval.grid_prompts=4"],
-        ["steps=30", "vision_steps=20", "caption_steps=0", "batch_size=12", "warmup_steps=5", "held_out_per_family=20", "eval_every=30"],
+        ["steps=30", "vision_steps=20", "caption_steps=0", "batch_size=12", "warmup_steps=5", "held_out_per_family=20", "held_out_pairs_per_family=20", "eval_every=30"],
         new Dictionary<string, int> { ["schedule.steps"] = 30, ["schedule.warmup_steps"] = 5, ["schedule.single_step_steps"] = 15 },
         BundledGInit: false);
 

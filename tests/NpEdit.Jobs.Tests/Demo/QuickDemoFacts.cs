@@ -38,6 +38,10 @@ public sealed partial class QuickDemoFacts(ITestOutputHelper log) : IAsyncLifeti
     [GeneratedRegex(@"dashboard:\s+http://127\.0\.0\.1:(\d+)/")]
     private static partial Regex DashboardLine();
 
+    /// <summary>The critic's held-out accuracies and its contrastive pairs' (the console may wrap the line anywhere between words).</summary>
+    [GeneratedRegex(@"critic\s+held-out\s+accuracy:\s+presence\s+\d+\s+%,\s+edit\s+\d+\s+%,\s+identity\s+\d+\s+%;\s+on\s+contrastive\s+pairs\s+\(the\s+images\s+alone:\s+50\s+%\):\s+presence\s+\d+\s+%,\s+edit\s+\d+\s+%")]
+    private static partial Regex CriticLine();
+
     [Fact]
     public async Task QuickDemo_FromAnEmptyState_RunsEveryStageThroughJobs_AndARerunReusesIt()
     {
@@ -53,6 +57,7 @@ public sealed partial class QuickDemoFacts(ITestOutputHelper log) : IAsyncLifeti
         var report = ReportLine().Match(output);
         Assert.True(report.Success, $"no report path in the output:\n{output}");
         AssertReportHasDrawnPlots(report.Groups[1].Value);
+        Assert.Matches(CriticLine(), output);
 
         await using var dataSource = await NpEditDatabase.OpenAsync(await new EmbeddedPostgres(Path.Combine(_home.Path, "pg")).EnsureRunningAsync());
         await using var conn = await dataSource.OpenConnectionAsync();
@@ -74,6 +79,7 @@ public sealed partial class QuickDemoFacts(ITestOutputHelper log) : IAsyncLifeti
         Assert.Contains("every unit already built", rerun);
         Assert.Contains($"{T2IPretrainJob.Kind}: reused run", rerun);
         Assert.Contains($"{PretrainStage.CriticKind}: reused run", rerun);
+        Assert.Equal(CriticLine().Match(output).Value, CriticLine().Match(rerun).Value);
         Assert.Contains("0 chain queued, 1 already finished", rerun);
         Assert.Contains($"report: {report.Groups[1].Value}", rerun);
         Assert.True(secondRun < firstRun / 2, $"the rerun took {secondRun.TotalSeconds:F0} s after a first run of {firstRun.TotalSeconds:F0} s: it did not reuse the work");
