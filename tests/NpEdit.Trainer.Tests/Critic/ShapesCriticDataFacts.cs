@@ -183,6 +183,28 @@ public class ShapesCriticDataFacts
     }
 
     [Fact]
+    public void TrainingBatches_AskOnlyEditVerification_DuringTheEditSteps_AfterThePresenceSteps()
+    {
+        var config = new CriticPretrainConfig { PresenceSteps = 2, EditSteps = 3, BatchSize = 6, Steps = 10, ContrastiveShare = 1 };
+        var batches = Enumerable.Range(0, 8).Select(b => CriticTrainingBatches.YesNo(config, b)).ToArray();
+
+        Assert.All(batches.Take(2), b => Assert.All(b, e => Assert.Equal(CriticExample.Presence, e.Family)));
+        Assert.All(batches.Skip(2).Take(3), b => Assert.All(b, e => Assert.Equal(CriticExample.Edit, e.Family)));
+        Assert.All(batches.Skip(5), b => Assert.Equal(CriticExample.Families.Order(), b.Select(e => e.Family).Distinct().Order()));
+        // The edit steps read the edit questions from the stream's start; the mix starts past everything either stage read.
+        var edits = Enumerable.Range(0, 18).Select(k => ShapesCriticData.Example(ShapesCriticData.TrainStream, 3L * k + 1, config.Sampling()).Question);
+        Assert.Equal(edits, batches.Skip(2).Take(3).SelectMany(b => b).Select(e => e.Question));
+        var questions = batches.SelectMany(b => b).Select(e => (e.Question, Convert.ToBase64String(e.Candidate))).ToArray();
+        Assert.Equal(questions.Length, questions.Distinct().Count());
+        // Contrastive pairs stay whole within an edit-only batch: consecutive questions about the same images.
+        Assert.Contains(batches[2].Chunk(2), p => p[0].Candidate.AsSpan().SequenceEqual(p[1].Candidate) && p[0].AnswerIsYes != p[1].AnswerIsYes);
+        // Without edit verification among the families the edit steps are skipped.
+        Assert.All(CriticTrainingBatches.YesNo(config, 2, [CriticExample.Presence, CriticExample.Identity]), e => Assert.NotEqual(CriticExample.Edit, e.Family));
+        Assert.Throws<ArgumentException>(() => (config with { EditSteps = 9 }).Validate());
+        Assert.Throws<ArgumentException>(() => (config with { EditSteps = -1 }).Validate());
+    }
+
+    [Fact]
     public void IndexedBatches_AreTheChunksOfTheFilteredStream()
     {
         // The batch functions skip the stream's other families arithmetically; they must pick the very examples the

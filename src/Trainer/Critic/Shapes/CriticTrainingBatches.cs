@@ -3,9 +3,10 @@ namespace NpEdit.Trainer.Critic.Shapes;
 /// <summary>
 /// The training batches of each stage, as functions of the batch index (so <see cref="BatchPrefetcher{T}"/> can render
 /// them ahead on several threads and the run does not depend on how many). The Yes/No stage's first
-/// <see cref="CriticPretrainConfig.PresenceSteps"/> batches hold presence questions only, the rest every family in turn,
-/// continuing after the examples the presence stage read; the vision and captioning stages read their own stretches of
-/// the training stream.
+/// <see cref="CriticPretrainConfig.PresenceSteps"/> batches hold presence questions only, the next
+/// <see cref="CriticPretrainConfig.EditSteps"/> edit-verification questions only, the rest every family in turn,
+/// continuing after the examples the single-family steps read; the vision and captioning stages read their own
+/// stretches of the training stream.
 /// </summary>
 public static class CriticTrainingBatches
 {
@@ -20,11 +21,15 @@ public static class CriticTrainingBatches
     {
         ArgumentNullException.ThrowIfNull(config);
         families ??= CriticExample.Families;
-        if (batch < config.PresenceSteps && families.Contains(CriticExample.Presence))
+        var presenceSteps = families.Contains(CriticExample.Presence) ? config.PresenceSteps : 0;
+        var editSteps = families.Contains(CriticExample.Edit) ? config.EditSteps : 0;
+        if (batch < presenceSteps)
             return ShapesCriticData.Batch(ShapesCriticData.TrainStream, [CriticExample.Presence], 0, config.BatchSize, batch, config.Sampling());
-        // Presence is every third example: the presence stage read the first 3 × steps × batch of the stream.
-        var presenceRead = families.Contains(CriticExample.Presence) ? config.PresenceSteps : 0;
-        return ShapesCriticData.Batch(ShapesCriticData.TrainStream, families, 3L * presenceRead * config.BatchSize, config.BatchSize, batch - presenceRead, config.Sampling());
+        if (batch < presenceSteps + editSteps)
+            return ShapesCriticData.Batch(ShapesCriticData.TrainStream, [CriticExample.Edit], 0, config.BatchSize, batch - presenceSteps, config.Sampling());
+        // A family is every third example: the single-family steps read the first 3 × steps × batch of the stream.
+        var read = 3L * Math.Max(presenceSteps, editSteps) * config.BatchSize;
+        return ShapesCriticData.Batch(ShapesCriticData.TrainStream, families, read, config.BatchSize, batch - presenceSteps - editSteps, config.Sampling());
     }
 
     /// <summary>Batch <paramref name="batch"/> of the vision stage.</summary>
