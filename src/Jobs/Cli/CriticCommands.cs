@@ -55,7 +55,8 @@ internal static class CriticCommands
     public static Command Pretrain()
     {
         var output = new Option<FileInfo>("--out") { Description = "Checkpoint to write (its .config.json goes next to it).", DefaultValueFactory = _ => new FileInfo(Path.Combine(".npedit", "critics", "shapes-mini.safetensors")) };
-        var set = new Option<string[]>("--set") { Description = "Override a setting, e.g. --set steps=300 --set batch_size=16 (keys of CriticPretrainConfig in snake case)." };
+        var config = new Option<FileInfo?>("--config") { Description = "Experiment file with overrides only, e.g. experiments/e030-critic-question-first.yaml." };
+        var set = new Option<string[]>("--set") { Description = "Override a setting, e.g. --set steps=300 --set batch_size=16 (keys of CriticPretrainConfig in snake case; applied after --config)." };
         var device = new Option<string>("--device") { Description = "auto (CUDA when it initializes, else CPU), cpu, or cuda[:N].", DefaultValueFactory = _ => "auto" };
         var renderWorkers = new Option<int?>("--render-workers")
         {
@@ -65,7 +66,7 @@ internal static class CriticCommands
             "Pretrain the ShapesWorld critic (LLaVA-OneVision architecture, mini preset) on Yes/No presence, edit-verification and " +
             "identity-preservation questions from ShapesWorld; records a run with held-out accuracy per question family in PostgreSQL.")
         {
-            output, set, device, renderWorkers,
+            output, config, set, device, renderWorkers,
         };
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -74,7 +75,7 @@ internal static class CriticCommands
             ResolvedConfig<CriticPretrainConfig> resolved;
             try
             {
-                resolved = ConfigLoader.Load<CriticPretrainConfig>(null, parse.GetValue(set) ?? []);
+                resolved = ConfigLoader.Load<CriticPretrainConfig>(parse.GetValue(config)?.FullName, parse.GetValue(set) ?? []);
                 resolved.Value.Validate();
             }
             catch (ConfigException e)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using NpEdit.Core.Config;
+using NpEdit.Core.Database;
 using NpEdit.Core.Tracking;
 using NpEdit.ShapesWorld.Rendering;
 using NpEdit.ShapesWorld.Scenes;
@@ -40,13 +41,24 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
     public async Task PretrainThenAsk_PrintsAccuracyPerFamily_ThenAProbability()
     {
         var checkpoint = Path.Combine(_folder.FullName, "critic.safetensors");
-        var pretrain = await NpeditProcess.RunAsync(Env, "pretrain", "critic", "--out", checkpoint, "--device", "cpu",
+        var experiment = Path.Combine(_folder.FullName, "critic.yaml");
+        await File.WriteAllTextAsync(experiment, "steps: 3\nedit_steps: 1\nheld_out_pairs_per_family: 2\n");
+        var pretrain = await NpeditProcess.RunAsync(Env, "pretrain", "critic", "--out", checkpoint, "--device", "cpu", "--config", experiment,
             "--set", "steps=2", "--set", "batch_size=3", "--set", "held_out_per_family=2", "--set", "eval_every=2",
             "--set", "vision_steps=2", "--set", "vision_batch_size=3", "--set", "caption_steps=2", "--render-workers", "2");
 
         Assert.True(pretrain.ExitCode == 0, pretrain.Output);
         Assert.All(CriticExample.Families, f => Assert.Contains(f, pretrain.Output));
+        Assert.Contains("contrastive pairs", pretrain.Output);
         Assert.True(File.Exists(checkpoint) && File.Exists(Path.ChangeExtension(checkpoint, ".config.json")));
+        // The file's keys, then --set over them: the run row holds the resolved config.
+        await using (var home = await NpEditDatabase.OpenAsync(await new EmbeddedPostgres(Path.Combine(_home.Path, "pg")).EnsureRunningAsync()))
+        await using (var conn = await home.OpenConnectionAsync())
+        {
+            var config = System.Text.Json.Nodes.JsonNode.Parse(await Dapper.SqlMapper.QuerySingleAsync<string>(conn,
+                "SELECT config::text FROM npedit.runs WHERE kind = 'pretrain-critic' ORDER BY created_at DESC LIMIT 1"))!;
+            Assert.Equal((2, 1, 2), ((int)config["steps"]!, (int)config["edit_steps"]!, (int)config["held_out_pairs_per_family"]!));
+        }
 
         var (a, b) = (WritePng("a.png", 1), WritePng("b.png", 2));
         var asks = await Task.WhenAll(
@@ -68,14 +80,18 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         var a = WritePng("a.png", 1);
         var notPng = Path.Combine(_folder.FullName, "note.png");
         await File.WriteAllTextAsync(notPng, "not an image");
+        var badConfig = Path.Combine(_folder.FullName, "bad.yaml");
+        await File.WriteAllTextAsync(badConfig, "steps: 10\npresense_steps: 5\n");
 
         var runs = await Task.WhenAll(
             NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", Path.Combine(_folder.FullName, "none.safetensors"), "--image", a, "--question", "q"),
             NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", a, "--image", a, "--image", a, "--question", "q"),
             NpeditProcess.RunAsync(Env, "pretrain", "critic", "--set", "no_such_key=1"),
             NpeditProcess.RunAsync(Env, "critic", "ask", "--checkpoint", "x", "--image", notPng, "--question", "q"),
-            NpeditProcess.RunAsync(Env, "pretrain", "critic", "--render-workers", "-1"));
-        var (missing, three, badKey, notAnImage, badWorkers) = (runs[0], runs[1], runs[2], runs[3], runs[4]);
+            NpeditProcess.RunAsync(Env, "pretrain", "critic", "--render-workers", "-1"),
+            NpeditProcess.RunAsync(Env, "pretrain", "critic", "--config", badConfig),
+            NpeditProcess.RunAsync(Env, "pretrain", "critic", "--config", Path.Combine(_folder.FullName, "none.yaml")));
+        var (missing, three, badKey, notAnImage, badWorkers, badConfigKey, noConfig) = (runs[0], runs[1], runs[2], runs[3], runs[4], runs[5], runs[6]);
 
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("not found", OneLine(missing.Output));
@@ -87,6 +103,10 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         Assert.Contains("cannot be read as a PNG", OneLine(notAnImage.Output));
         Assert.Equal(1, badWorkers.ExitCode);
         Assert.Contains("--render-workers must be between 0 and 64", OneLine(badWorkers.Output));
+        Assert.Equal(1, badConfigKey.ExitCode);
+        Assert.Contains("presense_steps", OneLine(badConfigKey.Output));
+        Assert.Equal(1, noConfig.ExitCode);
+        Assert.Contains("does not exist", OneLine(noConfig.Output));
     }
 
     [Fact]
