@@ -4,7 +4,9 @@ using NpEdit.Core.Database;
 using NpEdit.Core.Tracking;
 using NpEdit.ShapesWorld.Rendering;
 using NpEdit.ShapesWorld.Scenes;
+using NpEdit.Jobs.Tests.Support;
 using NpEdit.Testing;
+using NpEdit.Trainer.Critic;
 using NpEdit.Trainer.Critic.Shapes;
 using NpEdit.Trainer.Runtime;
 using static TorchSharp.torch;
@@ -107,6 +109,18 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         Assert.Contains("presense_steps", OneLine(badConfigKey.Output));
         Assert.Equal(1, noConfig.ExitCode);
         Assert.Contains("does not exist", OneLine(noConfig.Output));
+    }
+
+    [Fact]
+    public void CriticExperimentFiles_LoadAndValidate()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoFiles.Root, "experiments"), "e*-critic-*.yaml");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+            ConfigLoader.Load<CriticPretrainConfig>(file).Value.Validate();
+        var e030 = ConfigLoader.Load<CriticPretrainConfig>(Path.Combine(RepoFiles.Root, "experiments", "e030-critic-question-first.yaml")).Value;
+        Assert.Equal(CriticPromptLayout.QuestionFirst, e030.Critic().PromptLayout);
+        Assert.Equal((450, 900, 1.0), (e030.PresenceSteps, e030.EditSteps, e030.ContrastiveShare));
     }
 
     [Fact]
