@@ -7,7 +7,7 @@
 //            --families presence,edit (train and evaluate only these), --eval-every N, --heldout N (per family),
 //            --dump N (print N held-out questions first), --save critic.safetensors (the trained critic, for --probe; written at every evaluation),
 //            --device cuda (default cpu; bench/gpu/session.sh criticlab runs it on the GPU machine),
-//            --init critic.safetensors (start from a saved critic of the same preset),
+//            --init critic.safetensors (start from a saved critic of the same preset: --set init=…),
 //            --render-workers N (threads rendering batches ahead of the step, default cores − 2 up to 4; 0: on the training thread),
 //            --shortcuts N (how well the images alone predict the answers of N held-out questions per family),
 //            --render-bench N (only render N Yes/No batches, inline and with the workers: batches/s, and that they agree),
@@ -31,7 +31,8 @@ using static TorchSharp.torch;
 
 string? Option(string name) => args.Select((a, i) => (a, i)).Where(p => p.a == "--" + name && p.i + 1 < args.Length).Select(p => args[p.i + 1]).LastOrDefault();
 var sets = args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToArray();
-var config = ConfigLoader.Load<CriticPretrainConfig>(null, sets).Value.Validate();
+// --init C.safetensors is --set init=C.safetensors: continue from a saved critic of the same preset (CriticPretrainConfig.Init).
+var config = ConfigLoader.Load<CriticPretrainConfig>(null, [.. sets, .. Option("init") is { } init ? [$"init={init}"] : Array.Empty<string>()]).Value.Validate();
 var evalEvery = int.Parse(Option("eval-every") ?? "100", CultureInfo.InvariantCulture);
 var heldOutPerFamily = int.Parse(Option("heldout") ?? "60", CultureInfo.InvariantCulture);
 var families = (Option("families") ?? string.Join(',', CriticExample.Families)).Split(',');
@@ -269,18 +270,6 @@ double CpuSeconds() { cpu.Refresh(); return cpu.TotalProcessorTime.TotalSeconds;
 var start = CpuSeconds();
 
 using var trainer = new CriticPretrainer(config, critic, selection.Device);
-if (Option("init") is { } init)
-{
-    // Continue from a saved critic of the same preset (its read-out heads start fresh): screens a Yes/No-stage change
-    // from the state a full pretraining reached, e.g. --init M2.safetensors --set vision_steps=0 --set caption_steps=0.
-    var state = Safetensors.LoadStateDict(init);
-    var (missing, unexpected) = trainer.Model.load_state_dict(state, strict: false);
-    foreach (var tensor in state.Values)
-        tensor.Dispose();
-    if (missing.Count > 0 || unexpected.Count > 0)
-        throw new ArgumentException($"--init {init} does not fit the critic: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");
-    Console.WriteLine($"init: {init}");
-}
 var wallClock = Stopwatch.StartNew();
 using (var images = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.Vision(config, b, families), renderWorkers, count: config.VisionSteps))
 {

@@ -54,6 +54,38 @@ public class CriticPretrainerFacts
         Assert.True(after["heldout/accuracy/identity"] >= 0.95, $"identity {before["heldout/accuracy/identity"]:P0} → {after["heldout/accuracy/identity"]:P0}");
     }
 
+    [Fact]
+    public void Init_StartsFromASavedCritic_AndRefusesAnotherArchitecture()
+    {
+        var folder = Directory.CreateTempSubdirectory("npedit-critic-init-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "stage-1.safetensors");
+            var config = new CriticPretrainConfig { Steps = 2, BatchSize = 4, Seed = 1 };
+            var probe = Enumerable.Range(10_000, 8).Select(Synthetic).ToArray();
+            float[] saved;
+            using (var first = new CriticPretrainer(config, TinyCritics.Config()))
+            {
+                first.TrainStep(Enumerable.Range(0, 4).Select(Synthetic).ToArray());
+                first.Save(path);
+                saved = first.Margins(probe);
+            }
+
+            using var second = new CriticPretrainer(config with { Init = path, Seed = 7 }, TinyCritics.Config());
+            using var fresh = new CriticPretrainer(config with { Seed = 7 }, TinyCritics.Config());
+
+            Assert.Equal(saved, second.Margins(probe));
+            Assert.NotEqual(saved, fresh.Margins(probe));
+            var refused = Assert.Throws<ArgumentException>(() => new CriticPretrainer(config with { Init = path }, TinyShapesCritic()));
+            Assert.Contains("is not a shapes-mini-16 critic like this run's", refused.Message);
+            Assert.Contains("not found", Assert.Throws<ArgumentException>(() => (config with { Init = Path.Combine(folder.FullName, "none.safetensors") }).Validate()).Message);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// <summary>A tiny critic with the ShapesWorld vocabulary: 32-px images in 8-px patches.</summary>
     internal static CriticConfig TinyShapesCritic()
     {

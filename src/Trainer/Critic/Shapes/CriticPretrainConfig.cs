@@ -23,6 +23,14 @@ public sealed record CriticPretrainConfig : OptimizationSection
     public string Preset { get; init; } = "shapes-mini-16";
 
     /// <summary>
+    /// A critic checkpoint of the same preset and prompt layout to start from (what <c>npedit pretrain critic --out</c>
+    /// wrote; the read-out heads of the auxiliary losses start fresh), or null for random weights. Chains stages: a run
+    /// of edit-verification steps only from a critic that reads object names, then a mixed run from that
+    /// (experiments/e030-critic-question-first.md, critic F).
+    /// </summary>
+    public string? Init { get; init; }
+
+    /// <summary>
     /// The prompt layout (<see cref="CriticPromptLayout"/>), null for the preset's (images first). It decides which
     /// losses apply: caption and subject answer with the images first, grounding with the question first.
     /// </summary>
@@ -143,6 +151,8 @@ public sealed record CriticPretrainConfig : OptimizationSection
     public CriticPretrainConfig Validate()
     {
         ValidateOptimization();
+        if (Init is not null && !File.Exists(Init))
+            throw new ArgumentException($"init: critic checkpoint '{Init}' not found; give a .safetensors that 'npedit pretrain critic --out' wrote, or leave init out to start from random weights.");
         if (PromptLayout is not null && !CriticPromptLayout.All.Contains(PromptLayout))
             throw new ArgumentException($"prompt_layout '{PromptLayout}' is not one of {string.Join(", ", CriticPromptLayout.All)} (or leave it out for the preset's).");
         if (BatchSize < 3 || HeldOutPerFamily < 1 || EvalEvery < 1 || HeldOutPairsPerFamily < 0)

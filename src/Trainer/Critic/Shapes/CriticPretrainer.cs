@@ -50,6 +50,8 @@ public sealed class CriticPretrainer : IDisposable
         kindHead = nn.Linear(critic.Model.TextConfig.HiddenSize, KindClasses);
         changeHead = nn.Linear(critic.Model.TextConfig.HiddenSize, 2);
         groundingHead = nn.Linear(critic.Model.TextConfig.HiddenSize, 2);
+        if (config.Init is { } init)
+            InitializeFrom(init);
         // Move before building the optimizer: module.to() replaces Parameter objects (TorchSharp #1455).
         model.to(this.device);
         sceneHeads.to(this.device);
@@ -527,6 +529,29 @@ public sealed class CriticPretrainer : IDisposable
     }
 
     /// <summary>Saves the critic (<see cref="CriticCheckpoint"/>).</summary>
+    /// <summary>Loads the critic's weights from <paramref name="checkpoint"/> (config <c>init</c>); it must be a critic of this very architecture.</summary>
+    void InitializeFrom(string checkpoint)
+    {
+        var state = TorchSharp.PyBridge.Safetensors.LoadStateDict(checkpoint);
+        try
+        {
+            var expected = model.state_dict();
+            var misfit = state.Where(kv => expected.TryGetValue(kv.Key, out var own) && !own.shape.SequenceEqual(kv.Value.shape)).Select(kv => kv.Key).ToArray();
+            var missing = expected.Keys.Except(state.Keys).ToArray();
+            var unexpected = state.Keys.Except(expected.Keys).ToArray();
+            if (misfit.Length > 0 || missing.Length > 0 || unexpected.Length > 0)
+                throw new ArgumentException($"init: {checkpoint} is not a {config.Preset} critic like this run's (same preset and prompt_layout as the run that wrote it): " +
+                                            $"{missing.Length} weights missing [{string.Join(", ", missing.Take(3))}], {unexpected.Length} unexpected [{string.Join(", ", unexpected.Take(3))}], " +
+                                            $"{misfit.Length} of another shape [{string.Join(", ", misfit.Take(3))}].");
+            model.load_state_dict(state, strict: true);
+        }
+        finally
+        {
+            foreach (var tensor in state.Values)
+                tensor.Dispose();
+        }
+    }
+
     public void Save(string path) => CriticCheckpoint.Save(path, model, CriticConfig);
 
     public void Dispose()
