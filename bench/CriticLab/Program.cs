@@ -26,7 +26,6 @@ using NpEdit.Trainer.Critic.Shapes;
 using NpEdit.Trainer.Models.Critic;
 using NpEdit.Trainer.Runtime;
 using TorchSharp;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 string? Option(string name) => args.Select((a, i) => (a, i)).Where(p => p.a == "--" + name && p.i + 1 < args.Length).Select(p => args[p.i + 1]).LastOrDefault();

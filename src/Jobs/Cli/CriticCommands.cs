@@ -96,7 +96,10 @@ internal static class CriticCommands
             // Pairs: the same images asked a Yes and a No question; an image-only critic scores 50 % and 0 % there.
             var table = new Table().AddColumns("family", "held-out accuracy", "contrastive pairs", "pairs both right");
             foreach (var family in CriticExample.Families)
-                table.AddRow(family, $"{outcome.Accuracy(family):P1}", outcome.Pairs(family) is { } p ? $"{p.Accuracy:P1}" : "–", outcome.Pairs(family) is { } q ? $"{q.BothRight:P1}" : "–");
+            {
+                var pairs = outcome.Pairs(family);
+                table.AddRow(family, $"{outcome.Accuracy(family):P1}", pairs is { } p ? $"{p.Accuracy:P1}" : "–", pairs is { } q ? $"{q.BothRight:P1}" : "–");
+            }
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"run [bold]{outcome.RunId}[/]: {outcome.Step} steps in {outcome.TrainSeconds:F0} s; checkpoint {Markup.Escape(outcome.Checkpoint)}");
             return 0;

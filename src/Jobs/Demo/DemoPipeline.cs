@@ -179,7 +179,7 @@ public sealed class DemoPipeline(DemoSettings settings, DemoPaths paths, int por
     /// The critic's held-out accuracies as its run logged them, with the contrastive pairs' (<see cref="PairAccuracy"/>):
     /// how much of the instruction the VLM loss can read through it.
     /// </summary>
-    public static async Task<string> CriticSummaryAsync(NpgsqlDataSource dataSource, Guid criticRunId, CancellationToken ct)
+    private static async Task<string> CriticSummaryAsync(NpgsqlDataSource dataSource, Guid criticRunId, CancellationToken ct)
     {
         var latest = await new MetricStore(dataSource).LatestAsync(criticRunId, ct);
         string Share(string key) => latest.TryGetValue(key, out var metric) ? $"{100 * metric.Value:F0} %" : "–";

@@ -9,13 +9,15 @@ public sealed record CriticQuestionPair(CriticExample Yes, CriticExample No)
 {
     public string Family => Yes.Family;
 
-    /// <summary>Whether the two form a pair: one family, the same images, a Yes and a No answer.</summary>
-    public static bool IsPair(CriticExample a, CriticExample b) =>
-        a.Family == b.Family && a.AnswerIsYes != b.AnswerIsYes
-        && a.Candidate.AsSpan().SequenceEqual(b.Candidate)
-        && (a.Reference is null ? b.Reference is null : b.Reference is not null && a.Reference.AsSpan().SequenceEqual(b.Reference));
-
-    /// <summary>The pair of <paramref name="a"/> and <paramref name="b"/> (Yes first), or null when they are not one.</summary>
-    public static CriticQuestionPair? Of(CriticExample a, CriticExample b) =>
-        !IsPair(a, b) ? null : a.AnswerIsYes ? new(a, b) : new(b, a);
+    /// <summary>
+    /// The pair of <paramref name="a"/> and <paramref name="b"/> (Yes first), or null when they are not one: another
+    /// family, other images, or the same answer.
+    /// </summary>
+    public static CriticQuestionPair? Of(CriticExample a, CriticExample b)
+    {
+        var isPair = a.Family == b.Family && a.AnswerIsYes != b.AnswerIsYes
+            && a.Candidate.AsSpan().SequenceEqual(b.Candidate)
+            && (a.Reference is null ? b.Reference is null : b.Reference is not null && a.Reference.AsSpan().SequenceEqual(b.Reference));
+        return !isPair ? null : a.AnswerIsYes ? new(a, b) : new(b, a);
+    }
 }
