@@ -24,18 +24,34 @@ public static class Renderer
     public static void Render(Scene scene, int width, int height, Span<byte> rgb)
     {
         ArgumentNullException.ThrowIfNull(scene);
-        if (width < MinSize || height < MinSize || width > MaxSize || height > MaxSize)
-            throw new ArgumentOutOfRangeException(nameof(width), $"Image size {width}×{height} is outside {MinSize}…{MaxSize} pixels per side.");
+        CheckSize(width, height);
         if (rgb.Length != width * height * 3)
             throw new ArgumentException($"The buffer holds {rgb.Length} bytes; a {width}×{height} RGB image needs {width * height * 3}.", nameof(rgb));
 
-        // Pixel art: draw a ~32-pixel image (16 at the smallest sizes) and enlarge it with hard edges.
-        int block = scene.Style == RenderStyle.Pixelated ? Math.Max(2, Math.Min(width, height) / 32) : 1;
-        var canvas = new Canvas((width + block - 1) / block, (height + block - 1) / block);
-        BackgroundPainter.Paint(canvas, scene.Background, scene.Style);
-        if (scene.Sign is not null) SignPainter.Paint(canvas, scene.Sign);
+        int block = PixelBlock(scene.Style, width, height);
+        var canvas = NewCanvas(width, height, block);
+        PaintUnderObjects(canvas, scene);
         foreach (var o in scene.Objects) ObjectPainter.Paint(canvas, o, scene.Style);
         canvas.WriteRgb(rgb, width, height, block);
+    }
+
+    internal static void CheckSize(int width, int height)
+    {
+        if (width < MinSize || height < MinSize || width > MaxSize || height > MaxSize)
+            throw new ArgumentOutOfRangeException(nameof(width), $"Image size {width}×{height} is outside {MinSize}…{MaxSize} pixels per side.");
+    }
+
+    /// <summary>Pixel art: draw a ~32-pixel image (16 at the smallest sizes) and enlarge it with hard edges.</summary>
+    internal static int PixelBlock(RenderStyle style, int width, int height) =>
+        style == RenderStyle.Pixelated ? Math.Max(2, Math.Min(width, height) / 32) : 1;
+
+    internal static Canvas NewCanvas(int width, int height, int block) => new((width + block - 1) / block, (height + block - 1) / block);
+
+    /// <summary>What lies under every object: the background, then the sign.</summary>
+    internal static void PaintUnderObjects(Canvas canvas, Scene scene)
+    {
+        BackgroundPainter.Paint(canvas, scene.Background, scene.Style);
+        if (scene.Sign is not null) SignPainter.Paint(canvas, scene.Sign);
     }
 
     /// <summary>Renders and encodes as PNG.</summary>
