@@ -10,22 +10,36 @@ using static TorchSharp.torch;
 // and parsing (forward only). Usage: dotnet run -c Release --project bench/Oracle.Bench -- [--steps N] [--batch B]
 // With --diagnose N it instead breaks an oracle's pattern and rotation errors down on N held-out scenes
 // (OracleDiagnosis; --checkpoint PATH, default the bundled oracle; --first-scene I; --dump DIR writes each misread
-// pattern's cell as a PNG).
-int steps = 10, batch = 32, diagnose = 0;
+// pattern's cell as a PNG). --refine-misses N lists what the refined oracle still misreads on N held-out scenes
+// (RefineMisses; --checkpoint, --first-scene); --judge-check K judges the copy-input and true-target editors on K items
+// per edit type, with the network alone and refined (OracleJudgeCheck).
+int steps = 10, batch = 32, diagnose = 0, judgeCheck = 0, refineMisses = 0;
 long firstScene = 0;
 string? checkpoint = null, dump = null;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     if (args[i] == "--steps") steps = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
     else if (args[i] == "--batch") batch = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    else if (args[i] == "--judge-check") judgeCheck = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    else if (args[i] == "--refine-misses") refineMisses = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
     else if (args[i] == "--diagnose") diagnose = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
     else if (args[i] == "--checkpoint") checkpoint = args[i + 1];
     else if (args[i] == "--dump") dump = args[i + 1];
     else if (args[i] == "--first-scene") firstScene = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
-    else throw new ArgumentException($"Unknown option {args[i]}; use --steps N and --batch B, or --diagnose N [--checkpoint PATH] [--first-scene I] [--dump DIR].");
+    else throw new ArgumentException($"Unknown option {args[i]}; use --steps N and --batch B, --diagnose N [--checkpoint PATH] [--first-scene I] [--dump DIR], --refine-misses N [--checkpoint PATH] [--first-scene I], or --judge-check K [--checkpoint PATH].");
 }
 
 TorchRuntime.Initialize(DeviceSpec.Cpu);
+if (refineMisses > 0)
+{
+    RefineMisses.Run(checkpoint, refineMisses, firstScene);
+    return;
+}
+if (judgeCheck > 0)
+{
+    OracleJudgeCheck.Run(checkpoint, judgeCheck);
+    return;
+}
 if (diagnose > 0)
 {
     OracleDiagnosis.Run(checkpoint, diagnose, firstScene, dump);

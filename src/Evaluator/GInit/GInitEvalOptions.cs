@@ -20,6 +20,9 @@ public sealed record GInitEvalOptions(string Checkpoint, string GridPath)
     /// <summary>Oracle weights; null is the oracle bundled with the build.</summary>
     public string? Oracle { get; init; }
 
+    /// <summary>Check the oracle's readings by rendering alternatives (<see cref="NpEdit.Evaluator.Oracle.SceneRefiner"/>), as its judge does; false reads with the network alone.</summary>
+    public bool Refine { get; init; } = true;
+
     /// <summary>Scenes shown in the grid.</summary>
     public int GridScenes { get; init; } = 16;
 

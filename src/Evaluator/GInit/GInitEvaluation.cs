@@ -47,11 +47,11 @@ public static class GInitEvaluation
             samples = ToImages(images);
         var sampleSeconds = clock.Elapsed.TotalSeconds;
 
-        log?.Invoke($"Reading {scenes.Count} samples and {scenes.Count} true renders with the oracle.");
+        log?.Invoke($"Reading {scenes.Count} samples and {scenes.Count} true renders with the oracle{(options.Refine ? ", each reading refined by rendering alternatives" : " (the network alone)")}.");
         clock.Restart();
         var renders = scenes.Select(s => RgbImage.Render(s, size)).ToArray();
-        var readSamples = oracle.Parse(samples);
-        var readRenders = oracle.Parse(renders);
+        var readSamples = oracle.Parse(samples, refine: options.Refine);
+        var readRenders = oracle.Parse(renders, refine: options.Refine);
         var parseSeconds = clock.Elapsed.TotalSeconds;
 
         var shown = Math.Min(options.GridScenes, scenes.Count);

@@ -14,8 +14,6 @@ public sealed class OracleJudge(ShapesBenchScorer scorer, string? model) : IItem
     /// <summary>An exact match has infinite PSNR; capped so group means stay finite.</summary>
     public const double MaxPsnr = 100;
 
-    private readonly Lock _gate = new();
-
     public string Name => "oracle";
     public string? Model => model;
 
@@ -27,9 +25,7 @@ public sealed class OracleJudge(ShapesBenchScorer scorer, string? model) : IItem
         if (input.Item.ShapesItem is not { } item)
             return Task.FromResult(JudgeOutcome.Failed($"item {input.Item.Key} is not a ShapesWorld-Bench item; the oracle needs a ground truth", []));
         var (rgb, width, height) = ImageBytes.DecodeRgb(input.Edited);
-        OracleScores scores;
-        lock (_gate) // one parser module, judged from several items at once
-            scores = scorer.Score(GroundTruth.EditItemOf(item), new RgbImage(rgb, width, height));
+        var scores = scorer.Score(GroundTruth.EditItemOf(item), new RgbImage(rgb, width, height)); // the parser takes turns on its network
         var named = scores.Named.ToDictionary(kv => kv.Key, kv => kv.Value);
         named["psnr"] = Math.Min(named["psnr"], MaxPsnr);
         return Task.FromResult(JudgeOutcome.Scored(named, []));

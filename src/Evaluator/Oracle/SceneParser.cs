@@ -13,6 +13,7 @@ public sealed class SceneParser : IDisposable
     readonly SceneParserNet net;
     readonly Device device;
     readonly bool ownsNetwork;
+    readonly Lock network = new(); // one module: concurrent callers take turns on it, and refine in parallel
 
     /// <param name="net">The trained network (moved to <paramref name="device"/> and put in eval mode).</param>
     /// <param name="device">Where to parse; null means the CPU.</param>
@@ -46,6 +47,7 @@ public sealed class SceneParser : IDisposable
             var chunk = images.Skip(start).Take(batchSize).ToArray();
             Scene[] decoded;
             SceneAlternatives[] alternatives;
+            lock (network)
             using (var scope = NewDisposeScope())
             using (no_grad())
             {

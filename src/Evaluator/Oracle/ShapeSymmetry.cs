@@ -5,8 +5,10 @@ namespace NpEdit.Evaluator.Oracle;
 
 /// <summary>
 /// Rotational symmetry of each shape, as ShapesWorld draws it (a test checks it against
-/// <c>EditApplier.LooksSame</c>). Only the rotation modulo 360/order is visible, so the oracle predicts and
-/// compares that canonical angle.
+/// <c>EditApplier.LooksSame</c>). Only the rotation modulo 360/order turns the outline, so the oracle predicts and
+/// compares that canonical angle. Pixels are less symmetric: the triangle, pentagon and star are drawn with their
+/// bounding box centred, so such a turn also shifts them by a pixel or two, and fill patterns and sketch hatching turn
+/// with the object (<see cref="SceneRefiner"/> therefore searches every 15° step).
 /// </summary>
 public static class ShapeSymmetry
 {

@@ -17,8 +17,11 @@ public sealed class ShapesBenchScorer
 {
     readonly Func<IReadOnlyList<RgbImage>, IReadOnlyList<Scene?>> parse;
 
-    /// <summary>Scores with the learned oracle, parsing outputs in batches.</summary>
-    public ShapesBenchScorer(SceneParser parser) => parse = images => parser.Parse(images);
+    /// <summary>
+    /// Scores with the learned oracle, parsing outputs in batches; with <paramref name="refine"/> each reading is also
+    /// checked by rendering alternatives (<see cref="SceneRefiner"/>).
+    /// </summary>
+    public ShapesBenchScorer(SceneParser parser, bool refine = false) => parse = images => parser.Parse(images, refine: refine);
 
     /// <summary>Scores with any image reader; an image it cannot read (null) scores 0 on every oracle measure.</summary>
     public ShapesBenchScorer(IImageParser parser) => parse = images => images.Select(i => parser.Parse(i.Pixels, i.Width, i.Height)).ToArray();

@@ -107,12 +107,18 @@ internal static class EvalCommands
         var limit = new Option<int?>("--limit") { Description = "Only the first N items (a smoke test)." };
         var critic = new Option<string?>("--critic") { Description = "Critic checkpoint (.safetensors or a Hugging Face LLaVA-OneVision folder) for --judge critic." };
         var oracle = new Option<string?>("--oracle") { Description = "Oracle checkpoint ('npedit oracle train') for --judge oracle (default: the oracle bundled with the build)." };
+        var refine = new Option<bool>("--refine")
+        {
+            Description = "For --judge oracle: check each reading by rendering alternatives (analysis by synthesis; bench/RESULTS.md). " +
+                "--refine false reads with the network alone, as eval runs before 2026-11-28 did.",
+            DefaultValueFactory = _ => true,
+        };
         var device = DeviceOption();
         var command = new Command("judge",
             $"Judge edited images and store every judgment, the per-group means and the macro average with intervals. Endpoint judges use {VlmEndpoint.EndpointsVariable} " +
             $"(default: the ShapesWorld annotator, {DefaultAnnotator}; start it with 'npedit world serve').")
         {
-            benchmark, data, outputs, experiment, label, judge, checkpoint, steps, grid, samples, temperature, concurrency, bootstrap, limit, critic, oracle, device,
+            benchmark, data, outputs, experiment, label, judge, checkpoint, steps, grid, samples, temperature, concurrency, bootstrap, limit, critic, oracle, refine, device,
         };
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -132,7 +138,7 @@ internal static class EvalCommands
             {
                 "vie" or "vie-subject" or "imgedit" => EndpointJudge(judgeName, resources, judgeOptions, new VlmReplyCache(dataSource)),
                 "critic" => resources.Critic(parse.GetValue(critic), parse.GetValue(device)!),
-                "oracle" => resources.Oracle(parse.GetValue(oracle), parse.GetValue(device)!),
+                "oracle" => resources.Oracle(parse.GetValue(oracle), parse.GetValue(device)!, parse.GetValue(refine)),
                 _ => throw new ArgumentException($"Unknown --judge '{judgeName}'; use vie, vie-subject, imgedit, critic or oracle."),
             };
             var options = new EvalOptions
@@ -153,6 +159,7 @@ internal static class EvalCommands
                 ["limit"] = options.Limit,
                 ["label"] = parse.GetValue(label),
             };
+            if (judgeName == "oracle") config["oracle_refine"] = parse.GetValue(refine);
             var tags = parse.GetValue(grid) is { } g ? new Dictionary<string, string> { ["grid"] = g } : new Dictionary<string, string>();
             var spec = new EvalRunSpec(parse.GetValue(experiment)!, parse.GetValue(label)!, parse.GetValue(checkpoint) ?? "external", bench.Name,
                 itemJudge.Name, itemJudge.Model, parse.GetValue(steps), options.SamplesPerItem, null, config) { Tags = tags };
@@ -270,13 +277,13 @@ internal static class EvalCommands
             return new CriticJudge(critic, selection.Device, path);
         }
 
-        public IItemJudge Oracle(string? path, string device)
+        public IItemJudge Oracle(string? path, string device, bool refine)
         {
             path = OracleCheckpoint.Resolve(path);
             var selection = TorchRuntime.Initialize(DeviceSpec.Parse(device));
             var parser = OracleCheckpoint.Load(path, selection.Device);
             _owned.Add(parser);
-            return new OracleJudge(new ShapesBenchScorer(parser), path);
+            return new OracleJudge(new ShapesBenchScorer(parser, refine), path);
         }
 
         public void Dispose()

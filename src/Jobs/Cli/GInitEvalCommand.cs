@@ -28,11 +28,16 @@ internal static class GInitEvalCommand
         var run = new Option<string>("--run") { Description = "Store the metrics with this run: a run id, 'auto' (the run whose folder holds the checkpoint, if any), or 'none'.", DefaultValueFactory = _ => "auto" };
         var maxObjects = new Option<int?>("--max-objects") { Description = "Held-out scenes with at most N objects (default: the checkpoint's training filter); compare two G_inits on the same scenes." };
         var styles = new Option<string?>("--styles") { Description = "Held-out scenes in 'flat' style only or in 'all' styles (default: the checkpoint's training filter)." };
+        var refine = new Option<bool>("--refine")
+        {
+            Description = "Check the oracle's readings by rendering alternatives, as 'eval judge --judge oracle' does; --refine false reads with the network alone.",
+            DefaultValueFactory = _ => true,
+        };
         var device = new Option<string>("--device") { Description = "auto (CUDA when it initializes, else CPU), cpu, or cuda[:N].", DefaultValueFactory = _ => "auto" };
         var command = new Command("g-init",
             "Measure how well a pretrained G_init's images match their captions: the ShapesWorld oracle reads each sample's objects (colour, shape, cell) and background, next to the same reading of true renders.")
         {
-            checkpoint, scenes, cfg, sampleSteps, seed, oracle, grid, gridScenes, maxObjects, styles, run, device,
+            checkpoint, scenes, cfg, sampleSteps, seed, oracle, grid, gridScenes, maxObjects, styles, refine, run, device,
         };
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -63,6 +68,7 @@ internal static class GInitEvalCommand
                 GridScenes = parse.GetValue(gridScenes),
                 MaxObjects = parse.GetValue(maxObjects),
                 FlatOnly = flatOnly,
+                Refine = parse.GetValue(refine),
             }.Validate();
             Console.WriteLine($"G_init: {path} on {selection.Device} ({torch.get_num_threads()} threads)");
             var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;

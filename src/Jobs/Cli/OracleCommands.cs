@@ -106,14 +106,19 @@ internal static class OracleCommands
         var scenes = new Option<int>("--scenes") { Description = "Held-out scenes to parse.", DefaultValueFactory = _ => 1000 };
         var first = new Option<long>("--first-scene") { Description = "Index of the first held-out scene (the bundled oracle's test reads 300 from 50000).", DefaultValueFactory = _ => 0 };
         var res = new Option<int?>("--res") { Description = "Render the scenes at this size (default: the oracle's resolution); other sizes are resized before parsing." };
-        var refine = new Option<bool>("--refine") { Description = "Also check the network's reading by rendering alternatives (analysis by synthesis; slower)." };
+        var refine = new Option<bool>("--refine")
+        {
+            Description = "Check the network's reading by rendering alternatives (analysis by synthesis), as 'eval judge --judge oracle' does; " +
+                "--refine false measures the network alone (faster).",
+            DefaultValueFactory = _ => true,
+        };
         var device = DeviceOption();
         var cmd = new Command("check", "Measure an oracle's attribute accuracy on clean held-out renders.") { checkpoint, scenes, first, res, refine, device };
         CliAction.Set(cmd, (p, ct) =>
         {
             var selection = TorchRuntime.Initialize(DeviceSpec.Parse(p.GetValue(device)));
             var path = OracleCheckpoint.Resolve(p.GetValue(checkpoint)?.FullName);
-            AnsiConsole.MarkupLine($"Oracle: {Markup.Escape(path)}");
+            AnsiConsole.MarkupLine($"Oracle: {Markup.Escape(path)} ({(p.GetValue(refine) ? "network + refinement by rendering alternatives" : "network alone")})");
             using var parser = OracleCheckpoint.Load(path, selection.Device);
             if (p.GetValue(first) < 0) throw new ArgumentException($"--first-scene must not be negative (got {p.GetValue(first)}).");
             PrintReport(OracleAccuracy.Measure(parser, p.GetValue(scenes), p.GetValue(res), p.GetValue(first), p.GetValue(refine)));

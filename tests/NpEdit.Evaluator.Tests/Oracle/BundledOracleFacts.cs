@@ -11,10 +11,11 @@ public class BundledOracleFacts
     [Fact]
     public void The_bundled_oracle_reads_clean_held_out_renders_as_well_as_it_was_measured()
     {
-        // 300 held-out scenes it never trained on ('npedit oracle check --scenes 300 --first-scene 50000'). The floors are
-        // what this checkpoint scores on exactly these scenes, less about one decision each for float summation order, so
-        // a change to the renderer, the labels, the decoder or the weights shows up here. They are below the issue's 99%
-        // goal (bench/RESULTS.md): raise them with a better checkpoint, never lower them to pass.
+        // The network alone on 300 held-out scenes it never trained on ('npedit oracle check --scenes 300 --first-scene
+        // 50000 --refine false'). The floors are what this checkpoint scores on exactly these scenes, less about one
+        // decision each for float summation order, so a change to the renderer, the labels, the decoder or the weights
+        // shows up here. The network alone is below the issue's 99% (the refined reading below meets it; bench/RESULTS.md):
+        // raise the floors with a better checkpoint, never lower them to pass.
         using var parser = OracleCheckpoint.Load(OracleCheckpoint.Resolve(null));
         var report = OracleAccuracy.Measure(parser, scenes: 300, firstIndex: 50_000);
 
@@ -22,6 +23,22 @@ public class BundledOracleFacts
         Assert.True(report.Overall >= PooledFloor, $"pooled below {PooledFloor:P1}: {detail}");
         foreach (var (name, floor) in Floors)
             Assert.True(report[name].Accuracy >= floor, $"{name} below {floor:P1}: {detail}");
+    }
+
+    [Fact]
+    public void Refined_by_rendering_alternatives_the_bundled_oracle_reads_clean_renders_to_the_issues_99_percent()
+    {
+        // The network's reading checked against the pixels (SceneRefiner): on a clean render the true scene has zero
+        // error, so what stays wrong is a search that settled elsewhere. 60 held-out scenes the 300 above do not
+        // include; the 1,000-scene measurement is in bench/RESULTS.md.
+        using var parser = OracleCheckpoint.Load(OracleCheckpoint.Resolve(null));
+        var network = OracleAccuracy.Measure(parser, scenes: 60, firstIndex: 60_000);
+        var refined = OracleAccuracy.Measure(parser, scenes: 60, firstIndex: 60_000, refine: true);
+
+        string detail = string.Join(", ", refined.Attributes.Select(a => $"{a.Name} {a.Correct}/{a.Total}")) + $"; pooled {refined.Overall:P2} (network alone {network.Overall:P2})";
+        Assert.True(refined.Overall >= 0.99, $"refined pooled below 99%: {detail}");
+        Assert.True(refined.Overall > network.Overall, detail);
+        Assert.True(refined.SceneExact > network.SceneExact, detail);
     }
 
     private const double PooledFloor = 0.981;

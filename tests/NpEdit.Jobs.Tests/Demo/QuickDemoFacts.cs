@@ -151,6 +151,9 @@ public sealed partial class QuickDemoFacts(ITestOutputHelper log) : IAsyncLifeti
             Assert.True(eval.Items >= 500, $"the {eval.Judge} eval run judged only {eval.Items} items of ShapesWorld-Bench");
             Assert.Equal(eval.Items, eval.Scored);
         }
+        // The oracle's readings are refined by rendering alternatives, and the eval run says so.
+        Assert.Equal("true", await conn.QuerySingleAsync<string?>(
+            "SELECT config->>'oracle_refine' FROM npedit.eval_runs WHERE judge = 'oracle'"));
     }
 
     /// <summary>Rows a rerun must not add to: runs, metrics points, eval items, dataset units, finished jobs.</summary>

@@ -42,19 +42,23 @@ public sealed class EvaluateStage(NpgsqlDataSource dataSource)
         if ((await runs.TagsAsync(run.Id, ct)).TryGetValue("grid", out var grid))
             tags["grid"] = grid;
         var label = run.Name ?? run.Id.ToString()[..8];
-        EvalRunSpec Spec(IItemJudge judge, string model) =>
-            new(config.Experiment, label, checkpoint, benchmark.Name, judge.Name, judge.Model, config.Schedule.SamplerSteps, 1, null,
-                new JsonObject { ["train_run"] = run.Id.ToString(), ["benchmark"] = benchmark.Name, ["judge"] = judge.Name, [judge.Name] = model })
-            { Tags = tags };
-        // One judgment at a time: each judge serialises on its one network anyway.
+        EvalRunSpec Spec(IItemJudge judge, string model)
+        {
+            var recorded = new JsonObject { ["train_run"] = run.Id.ToString(), ["benchmark"] = benchmark.Name, ["judge"] = judge.Name, [judge.Name] = model };
+            if (judge is OracleJudge) recorded["oracle_refine"] = true;
+            return new(config.Experiment, label, checkpoint, benchmark.Name, judge.Name, judge.Model, config.Schedule.SamplerSteps, 1, null, recorded) { Tags = tags };
+        }
+        // The critic judges one item at a time (it serialises on its one network anyway); the oracle's network takes
+        // turns too, but its refinement renders on every core.
         var runner = new EvalRunner(new EvalStore(dataSource));
         var options = new EvalOptions { Concurrency = 1 };
+        var oracleOptions = new EvalOptions { Concurrency = Environment.ProcessorCount };
 
         EvalReport report;
         using (var parser = OracleCheckpoint.Load(oracle, device))
         {
-            var judge = new OracleJudge(new ShapesBenchScorer(parser), oracle);
-            report = await runner.RunAsync(benchmark, outputs, judge, Spec(judge, oracle), options, ct: ct);
+            var judge = new OracleJudge(new ShapesBenchScorer(parser, refine: true), oracle);
+            report = await runner.RunAsync(benchmark, outputs, judge, Spec(judge, oracle), oracleOptions, ct: ct);
         }
         await new MetricStore(dataSource).LogAsync(BenchMetrics(run.Id, config.Schedule.Steps, report.Summaries), ct);
 
