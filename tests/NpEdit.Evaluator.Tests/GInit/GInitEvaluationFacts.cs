@@ -62,8 +62,8 @@ public sealed class GInitEvaluationFacts : IDisposable
         Assert.Equal(6, result.Samples.Images);
         Assert.Equal(6, result.TrueRenders.Objects);   // max_objects 1 came from the stored config: one object per scene
         var scenes = T2IPretrainJob.EvaluationScenes(new T2IDataSection { MaxObjects = 1, FlatOnly = true }, 6);
-        using (var parser = OracleCheckpoint.Load(OracleCheckpoint.Resolve(null)))
-            Assert.Equal(CaptionFidelityScorer.Score(scenes, parser.Parse(scenes.Select(s => RgbImage.Render(s, 16)).ToArray())), result.TrueRenders);
+        using (var parser = OracleCheckpoint.Load(OracleCheckpoint.Resolve(null)))   // read refined, the evaluation's default
+            Assert.Equal(CaptionFidelityScorer.Score(scenes, parser.Parse(scenes.Select(s => RgbImage.Render(s, 16)).ToArray(), refine: true)), result.TrueRenders);
         Assert.True(result.Samples.Agreement < result.TrueRenders.Agreement, $"{result.Samples} vs {result.TrueRenders}");
         var (rgb, width, height) = PngCodec.Decode(File.ReadAllBytes(grid));
         var cell = 16 * 4;
