@@ -5,17 +5,15 @@ namespace NpEdit.Evaluator.Oracle;
 
 /// <summary>
 /// Plugs the oracle into the ShapesWorld annotator (<see cref="AnnotatorOptions.Parser"/>), so the endpoint can
-/// judge editor outputs it has never rendered. Parses one request at a time: torch dispose scopes are per thread,
-/// and the two CPU cores gain nothing from parallel parses.
+/// judge editor outputs it has never rendered. Concurrent requests take turns on the network inside
+/// <see cref="SceneParser"/>.
 /// </summary>
 public sealed class OracleImageParser(SceneParser parser) : IImageParser
 {
-    readonly Lock gate = new();
-
     public Scene? Parse(byte[] rgb, int width, int height)
     {
         var image = new RgbImage(rgb, width, height);
         image.Validate();
-        lock (gate) return parser.Parse(image);
+        return parser.Parse(image);
     }
 }
