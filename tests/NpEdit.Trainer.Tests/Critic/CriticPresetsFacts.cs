@@ -1,5 +1,7 @@
+using NpEdit.ShapesWorld.Scenes;
 using NpEdit.Trainer.Critic;
 using NpEdit.Trainer.Critic.Shapes;
+using TorchSharp;
 
 namespace NpEdit.Trainer.Tests.Critic;
 
@@ -21,5 +23,33 @@ public class CriticPresetsFacts
         using var trainer = new CriticPretrainer(new CriticPretrainConfig { Preset = "shapes-mini-16" }, mini16);
         var metrics = trainer.Evaluate(ShapesCriticData.Stream(ShapesCriticData.HeldOutStream).Take(6).ToArray());
         Assert.All(CriticExample.Families, f => Assert.InRange(metrics[$"heldout/accuracy/{f}"], 0, 1));
+    }
+
+    [Fact]
+    public void ShapesMiniCells_LaysOnePatchOnEachSceneCell_AndReads64PxRenders()
+    {
+        var (mini, cells) = (CriticPresets.ByName("shapes-mini"), CriticPresets.ByName("shapes-mini-cells"));
+        Assert.Equal(mini.Model.VisionConfig with { ImageSize = 48, PatchSize = 16 }, cells.Model.VisionConfig);
+        Assert.Equal(mini.Model.TextConfig, cells.Model.TextConfig);
+        Assert.Equal(9 + 1, cells.Model.TokensPerImage);
+        var cells96 = CriticPresets.ByName("shapes-mini-cells-96").Model;
+        Assert.Equal((96, 32, 9 + 1), (cells96.VisionConfig.ImageSize, cells96.VisionConfig.PatchSize, cells96.TokensPerImage));
+
+        // An object alone in cell c is under patch c and no other: patch order is the scene's cell order.
+        foreach (var cell in Enum.GetValues<GridCell>())
+        {
+            var scene = new Scene(new Background(BackgroundKind.Plain, NamedColor.Blue),
+                [new SceneObject(ShapeKind.Square, NamedColor.Red, SizeClass.Small, Pattern.Solid, cell, 0, 0, 0)], null, RenderStyle.Flat);
+            var labels = SceneLabels.Of(scene, grid: 3);
+            Assert.Equal(Enumerable.Range(0, 9).Select(p => p == (int)cell ? (long)NamedColor.Red + 1 : 0L), labels.Color);
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var renders = torch.rand(2, 3, ShapesCriticData.ImageSize, ShapesCriticData.ImageSize);
+        Assert.Equal(new long[] { 2, 3, 48, 48 }, CriticImageProcessor.Prepare(renders, cells.Model).shape);
+        using var trainer = new CriticPretrainer(new CriticPretrainConfig { Preset = "shapes-mini-cells" }, cells);
+        var metrics = trainer.Evaluate(ShapesCriticData.Stream(ShapesCriticData.HeldOutStream).Take(6).ToArray());
+        Assert.All(CriticExample.Families, f => Assert.InRange(metrics[$"heldout/accuracy/{f}"], 0, 1));
+        Assert.Contains("shapes-mini-cells", Assert.Throws<ArgumentException>(() => CriticPresets.ByName("shapes-huge")).Message);
     }
 }

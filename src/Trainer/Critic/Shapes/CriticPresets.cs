@@ -53,11 +53,29 @@ public static class CriticPresets
         };
     }
 
+    /// <summary>
+    /// <see cref="ShapesMini"/> seeing each ShapesWorld cell as one patch: the 64-px render resampled to
+    /// <paramref name="imageSize"/> px in patches of a third of that, so the 3×3 patch grid lies on the scene's 3×3 cell
+    /// grid and each object sits whole in one patch token (9 + 1 positions per image). With 8- or 16-px patches an object
+    /// straddles 2–4 patches that it shares with its neighbours, and a token has to gather colour and shape from several.
+    /// </summary>
+    public static CriticConfig ShapesMiniCells(string name, int imageSize)
+    {
+        var mini = ShapesMini();
+        return mini with
+        {
+            Name = name,
+            Model = mini.Model with { VisionConfig = mini.Model.VisionConfig with { ImageSize = imageSize, PatchSize = imageSize / 3 } },
+        };
+    }
+
     /// <summary>The preset called <paramref name="name"/>.</summary>
     public static CriticConfig ByName(string name) => name switch
     {
         "shapes-mini" => ShapesMini(),
         "shapes-mini-16" => ShapesMini16(),
-        _ => throw new ArgumentException($"Unknown critic preset '{name}'; available: shapes-mini, shapes-mini-16."),
+        "shapes-mini-cells" => ShapesMiniCells(name, 48),
+        "shapes-mini-cells-96" => ShapesMiniCells(name, 96),
+        _ => throw new ArgumentException($"Unknown critic preset '{name}'; available: shapes-mini, shapes-mini-16, shapes-mini-cells, shapes-mini-cells-96."),
     };
 }
