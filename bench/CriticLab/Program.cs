@@ -249,6 +249,22 @@ if (Option("probe") is { } checkpoint)
         if (rows[0].Reference is not null)
             line += $", candidate := reference {MeanAbs(asIs, Margins(rows, [.. rows.Select(r => r.Question)], [.. rows.Select(r => r.Reference!)])):F3}";
         Console.WriteLine(line);
+        if (family == CriticExample.Presence)
+        {
+            // Where presence fails: present objects, and absent names by what of them the image does show — both the
+            // colour and the shape on different objects (a binding error would say Yes), one of them, or neither.
+            string Case(CriticExample e)
+            {
+                if (e.AnswerIsYes)
+                    return "present";
+                var objects = e.CandidateScene!.Objects;
+                var color = objects.Any(o => e.Subject!.StartsWith(NpEdit.ShapesWorld.Scenes.Vocabulary.Color(o.Color) + " ", StringComparison.Ordinal));
+                var shape = objects.Any(o => e.Subject!.EndsWith(" " + NpEdit.ShapesWorld.Scenes.Vocabulary.Shape(o.Shape), StringComparison.Ordinal));
+                return color && shape ? "absent, colour and shape shown apart" : color ? "absent, colour shown" : shape ? "absent, shape shown" : "absent, neither shown";
+            }
+            foreach (var group in rows.Zip(asIs).GroupBy(p => Case(p.First)).OrderBy(g => g.Key))
+                Console.WriteLine($"  {group.Key}: {100 * group.Average(p => (p.Second > 0) == p.First.AnswerIsYes ? 1.0 : 0.0):F1} % of {group.Count()}");
+        }
     }
     // Held-out contrastive pairs (the same images asked a Yes and a No question): no image-only rule beats 50 % there, so
     // what is above 50 % is read from the question (PairAccuracy, also a run metric of npedit pretrain critic).
@@ -269,6 +285,8 @@ double CpuSeconds() { cpu.Refresh(); return cpu.TotalProcessorTime.TotalSeconds;
 var start = CpuSeconds();
 
 using var trainer = new CriticPretrainer(config, critic, selection.Device);
+// What the image tokens carry (colour, shape, … per patch with an object), on the held-out candidates.
+string SceneLabelAccuracy() => string.Join(" ", trainer.EvaluateSceneLabels(heldOut).Select(m => $"{m.Key["heldout/scene_labels/".Length..]} {100 * m.Value:F1}"));
 var wallClock = Stopwatch.StartNew();
 using (var images = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.Vision(config, b, families), renderWorkers, count: config.VisionSteps))
 {
@@ -280,9 +298,13 @@ using (var images = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatc
         {
             Console.WriteLine($"vision {trainer.VisionStep}: loss {losses.Average():F3}  cpu {CpuSeconds() - start:F0} s, wall {wallClock.Elapsed.TotalSeconds:F0} s");
             losses.Clear();
+            if (trainer.VisionStep % evalEvery == 0 && trainer.VisionStep < config.VisionSteps)
+                Console.WriteLine($"SCENE LABELS at vision step {trainer.VisionStep}: {SceneLabelAccuracy()}");
         }
     }
 }
+if (config.VisionSteps > 0)
+    Console.WriteLine($"SCENE LABELS after the vision stage: {SceneLabelAccuracy()}");
 using (var images = new BatchPrefetcher<CriticExample[]>(b => CriticTrainingBatches.Caption(config, b, families), renderWorkers, count: config.CaptionSteps))
 {
     var losses = new List<(double Caption, double ObjectWords, double Labels)>();
@@ -321,6 +343,7 @@ while (trainer.Step < config.Steps)
             .Select(m => $"{m.Key["heldout/accuracy/".Length..]}={100 * m.Value:F0}"));
         Console.WriteLine($"EVAL step {trainer.Step}: overall {100 * metrics["heldout/accuracy"]:F1}  {perFamily}  cpu {CpuSeconds() - start:F0} s, wall {wallClock.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine($"  kinds: {perKind}");
+        Console.WriteLine($"  scene labels: {SceneLabelAccuracy()}");
         // A run cut by a time limit (bench/gpu/session.sh criticlab) keeps the critic of its last evaluation.
         if (Option("save") is { } savePath)
             trainer.Save(savePath);

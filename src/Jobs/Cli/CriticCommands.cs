@@ -101,6 +101,8 @@ internal static class CriticCommands
                 table.AddRow(family, $"{outcome.Accuracy(family):P1}", pairs is { } p ? $"{p.Accuracy:P1}" : "–", pairs is { } q ? $"{q.BothRight:P1}" : "–");
             }
             AnsiConsole.Write(table);
+            // A critic checks only what its image tokens carry: presence falls to the colour alone when shape is not read.
+            Console.WriteLine($"held-out scene-label read-out (patches with an object): {string.Join(", ", SceneLabels.ObjectLabelNames.Select(n => $"{n} {outcome.HeldOut[$"heldout/scene_labels/{n}"]:P1}"))}");
             AnsiConsole.MarkupLine($"run [bold]{outcome.RunId}[/]: {outcome.Step} steps in {outcome.TrainSeconds:F0} s; checkpoint {Markup.Escape(outcome.Checkpoint)}");
             return 0;
         });

@@ -52,6 +52,7 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         Assert.True(pretrain.ExitCode == 0, pretrain.Output);
         Assert.All(CriticExample.Families, f => Assert.Contains(f, pretrain.Output));
         Assert.Contains("contrastive pairs", pretrain.Output);
+        Assert.Contains("scene-label read-out (patches with an object): color", pretrain.Output);
         Assert.True(File.Exists(checkpoint) && File.Exists(Path.ChangeExtension(checkpoint, ".config.json")));
         // The file's keys, then --set over them: the run row holds the resolved config.
         await using (var home = await NpEditDatabase.OpenAsync(await new EmbeddedPostgres(Path.Combine(_home.Path, "pg")).EnsureRunningAsync()))
@@ -147,6 +148,9 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         });
         Assert.Null(outcome.Pairs(CriticExample.Identity));
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "heldout/pairs/presence/accuracy")).Count);
+        // What the image tokens carry, per patch label, at every evaluation.
+        Assert.All(SceneLabels.ObjectLabelNames, n => Assert.InRange(latest[$"heldout/scene_labels/{n}"].Value, 0, 1));
+        Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "heldout/scene_labels/shape")).Count);
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "loss")).Count);
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "vision/loss")).Count);
         Assert.Equal(2, (await new MetricStore(_database.DataSource).HistoryAsync(outcome.RunId, "caption/loss")).Count);

@@ -203,6 +203,10 @@ public class CriticPretrainerFacts
         Assert.Equal(0, trainer.Step);
         var decoderAfter = trainer.Model.named_parameters().Where(p => p.name.StartsWith("language_model.", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
         Assert.All(decoderBefore.Zip(decoderAfter), pair => Assert.True(pair.First.equal(pair.Second).all().item<bool>()));
+        // The held-out read-out of what the patches with an object show, one accuracy per object label.
+        var labels = trainer.EvaluateSceneLabels(ShapesCriticData.Stream(ShapesCriticData.HeldOutStream).Take(12).ToArray());
+        Assert.Equal(SceneLabels.ObjectLabelNames.Select(n => $"heldout/scene_labels/{n}").Order(), labels.Keys.Order());
+        Assert.All(labels.Values, v => Assert.InRange(v, 0, 1));
     }
 
     /// <summary>

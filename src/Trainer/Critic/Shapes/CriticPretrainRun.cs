@@ -89,7 +89,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
 
     /// <summary>The held-out mix's accuracies and the contrastive pairs' (<see cref="PairAccuracy"/>) in one set of metrics.</summary>
     static Dictionary<string, double> Evaluate(CriticPretrainer trainer, CriticExample[] heldOut, CriticQuestionPair[] pairs) =>
-        trainer.Evaluate(heldOut).Concat(trainer.EvaluatePairs(pairs)).ToDictionary();
+        trainer.Evaluate(heldOut).Concat(trainer.EvaluatePairs(pairs)).Concat(trainer.EvaluateSceneLabels(heldOut)).ToDictionary();
 
     /// <summary>Runs a stage before the Yes/No stage until <paramref name="stepOf"/> reaches <paramref name="steps"/> (a resumed trainer continues), logging every <see cref="LogEvery"/> steps.</summary>
     async Task RunStageAsync(Guid runId, Func<long, CriticExample[]> batchOf, int workers, int steps, Func<long> stepOf,

@@ -228,6 +228,35 @@ public sealed class CriticPretrainer : IDisposable
         return values;
     }
 
+    /// <summary>
+    /// How well the image tokens name what each patch shows: accuracy of the scene-label read-outs on the candidates of
+    /// <paramref name="examples"/>, per object label (colour, shape, pattern, size), over the patches with an object under them. A
+    /// critic cannot check a name its image tokens do not carry: with <c>shapes-mini-cells</c> presence fails exactly
+    /// on absent names whose colour the image shows (bench/RESULTS.md, critic section), which this tells apart from a
+    /// decoder that does not read the shape word.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> EvaluateSceneLabels(IReadOnlyList<CriticExample> examples, int chunk = 48)
+    {
+        using var _ = no_grad();
+        model.eval();
+        var (right, counted) = (new long[SceneLabels.ObjectLabelNames.Length], 0L);
+        foreach (var rows in examples.Where(e => e.CandidateScene is not null).Chunk(chunk))
+        {
+            using var gc = TorchGcGuard.Enter();
+            using var scope = NewDisposeScope();
+            var patches = model.ImageTokens(CriticImageProcessor.Prepare(Images(rows.Select(r => r.Candidate)), criticConfig.Model))[.., ..^1];
+            var grid = (int)Math.Round(Math.Sqrt(patches.shape[1]));
+            var labels = rows.Select(r => SceneLabels.Of(r.CandidateScene!, grid, r.Kind)).ToArray();
+            var predicted = sceneHeads.call(patches).Patch.Select(l => l.argmax(1).cpu().data<long>().ToArray()).ToArray();
+            var occupied = labels.SelectMany(l => l.Color).Select(c => c != 0).ToArray();
+            counted += occupied.Count(o => o);
+            for (var h = 0; h < right.Length; h++)
+                right[h] += labels.SelectMany(l => l.Heads[h]).Zip(predicted[h]).Where((p, i) => occupied[i] && p.First == p.Second).LongCount();
+        }
+        return SceneLabels.ObjectLabelNames.Select((name, h) => (name, h))
+            .ToDictionary(p => $"heldout/scene_labels/{p.name}", p => counted == 0 ? double.NaN : right[p.h] / (double)counted);
+    }
+
     /// <summary>Held-out accuracy (p(Yes) &gt; ½ agrees with the answer) per family, per candidate kind and overall.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<CriticExample> examples, int chunk = 48)
     {

@@ -21,6 +21,9 @@ public sealed record SceneLabels(long[] Color, long[] Shape, long[] Pattern, lon
         TextSign.Alphabet.Length + 1,
     ];
 
+    /// <summary>Names of the labels an object carries: the first patch labels, in the order of <see cref="PatchClasses"/> (metric keys).</summary>
+    public static readonly string[] ObjectLabelNames = ["color", "shape", "pattern", "size"];
+
     /// <summary>Classes of the image-level labels: background kind, tint, style, degradation (none, noise, blur).</summary>
     public static readonly int[] ImageClasses =
     [
