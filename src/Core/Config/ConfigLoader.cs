@@ -59,8 +59,10 @@ public static class ConfigLoader
         catch (JsonException e)
         {
             var key = (e.Path ?? "$").TrimStart('$').TrimStart('.');
-            throw new ConfigException($"{source}: '{key}' has the wrong type ({FirstLine(e.Message)}). " +
-                                      $"The default is {Describe(DefaultAt(Defaults<T>(), key))}.");
+            // The value is shown because it may come from --set rather than the file named first.
+            var given = NodeAt(merged, key) is { } node ? $" = {node.ToJsonString()}" : "";
+            throw new ConfigException($"{source}: '{key}'{given} has the wrong type ({FirstLine(e.Message)}). " +
+                                      $"{Choices(typeof(T), key)}The default is {Describe(NodeAt(Defaults<T>(), key))}.");
         }
         var problems = (value as IValidatedConfig)?.Validate().ToList() ?? [];
         if (problems.Count > 0)
@@ -124,12 +126,24 @@ public static class ConfigLoader
         return $"{hint} Known keys {scope}: {string.Join(", ", known)}.";
     }
 
-    private static JsonNode? DefaultAt(JsonObject root, string dotted)
+    private static JsonNode? NodeAt(JsonObject root, string dotted)
     {
         JsonNode? node = root;
         foreach (var part in dotted.Split('.', StringSplitOptions.RemoveEmptyEntries))
             node = node is JsonObject o && o.TryGetPropertyValue(part, out var child) ? child : null;
         return node;
+    }
+
+    /// <summary>"Use one of: …. " when the key at <paramref name="dotted"/> is an enum (the values as a config spells them), else "".</summary>
+    private static string Choices(Type root, string dotted)
+    {
+        Type? type = root;
+        foreach (var part in dotted.Split('.', StringSplitOptions.RemoveEmptyEntries))
+            type = type?.GetProperties().FirstOrDefault(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) == part)?.PropertyType;
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        return type is { IsEnum: true }
+            ? $"Use one of: {string.Join(", ", Enum.GetNames(type).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName))}. "
+            : "";
     }
 
     private static string Describe(JsonNode? node) => node is null ? "null" : node.ToJsonString();

@@ -12,6 +12,7 @@ namespace NpEdit.Trainer.Runtime;
 /// <param name="LibTorchOverride">The value of NPEDIT_LIBTORCH, or null when unset.</param>
 /// <param name="GlibcxxPatch">What the GLIBCXX_3.4.32 patch did to libLibTorchSharp.so, or null when it was not attempted.</param>
 /// <param name="GlibcxxPatchDetail">One line about the patch.</param>
+/// <param name="OneDnnIsa">The instruction-set cap oneDNN runs under and why (<see cref="OneDnnIsaCap"/>).</param>
 /// <param name="TorchThreads">torch.get_num_threads(), or 0 when the natives did not load.</param>
 /// <param name="CudaAvailable">torch.cuda.is_available().</param>
 /// <param name="CudaDeviceCount">torch.cuda.device_count(), 0 without CUDA.</param>
@@ -27,6 +28,7 @@ public sealed record RuntimeProbe(
     string? LibTorchOverride,
     ElfPatchOutcome? GlibcxxPatch,
     string GlibcxxPatchDetail,
+    string OneDnnIsa,
     int TorchThreads,
     bool CudaAvailable,
     int CudaDeviceCount,

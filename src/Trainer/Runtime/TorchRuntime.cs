@@ -5,9 +5,9 @@ using TorchSharp;
 namespace NpEdit.Trainer.Runtime;
 
 /// <summary>
-/// Sets up TorchSharp's native runtime once per process: the GLIBCXX patch, an optional CUDA libtorch
-/// from a PyTorch install (<c>NPEDIT_LIBTORCH</c>), the torch thread count, and the device for
-/// <c>--device auto|cpu|cuda[:N]</c>. Call <see cref="Initialize"/> before any other torch call.
+/// Sets up TorchSharp's native runtime once per process: the GLIBCXX patch, oneDNN's instruction-set cap
+/// (<see cref="OneDnnIsaCap"/>), an optional CUDA libtorch from a PyTorch install (<c>NPEDIT_LIBTORCH</c>), the torch
+/// thread count, and the device for <c>--device auto|cpu|cuda[:N]</c>. Call <see cref="Initialize"/> before any other torch call.
 /// </summary>
 /// <remarks>
 /// Why the GLIBCXX patch happens here at run time and not in an MSBuild target: the natives are copied
@@ -41,6 +41,7 @@ public static class TorchRuntime
 
     static readonly Lock Gate = new();
     static NativeState? native;
+    static string oneDnnIsa = "not applied: the natives have not loaded";
     static DeviceSelection? selection;
 
     /// <summary>The selection made by the last <see cref="Initialize"/>, or null before the first.</summary>
@@ -92,6 +93,7 @@ public static class TorchRuntime
                     LibTorchPath: NativeProcessMap.FindMapped("libtorch_cpu.so"),
                     LibTorchOverride: overrideDir,
                     GlibcxxPatch: null, GlibcxxPatchDetail: "not attempted: the natives did not load",
+                    OneDnnIsa: oneDnnIsa,
                     TorchThreads: 0,
                     CudaAvailable: false, CudaDeviceCount: 0, CudaDeviceName: null,
                     CudaDetail: "unknown: the natives did not load",
@@ -134,6 +136,7 @@ public static class TorchRuntime
                 LibTorchPath: NativeProcessMap.FindMapped("libtorch_cpu.so"),
                 LibTorchOverride: state.LibTorchOverride,
                 GlibcxxPatch: state.Patch, GlibcxxPatchDetail: state.PatchDetail,
+                OneDnnIsa: oneDnnIsa,
                 TorchThreads: torch.get_num_threads(),
                 CudaAvailable: cuda.Available, CudaDeviceCount: cuda.Count, CudaDeviceName: name,
                 CudaDetail: cudaDetail,
@@ -170,6 +173,7 @@ public static class TorchRuntime
     {
         if (native is not null)
             return;
+        oneDnnIsa = OneDnnIsaCap.Apply();
         if (!OperatingSystem.IsLinux())
         {
             // Only linux-x64 natives are referenced (Directory.Build.props); elsewhere TorchSharp's own probing applies.

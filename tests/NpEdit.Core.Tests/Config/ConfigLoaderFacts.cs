@@ -61,8 +61,9 @@ public sealed class ConfigLoaderFacts
     {
         var error = Assert.Throws<ConfigException>(() => FromYaml("steps: fast\n"));
 
-        Assert.Contains("'steps'", error.Message);
+        Assert.Contains("'steps' = \"fast\"", error.Message);
         Assert.Contains("default is 4", error.Message);
+        Assert.DoesNotContain("Use one of", error.Message);
     }
 
     [Fact]
@@ -86,7 +87,10 @@ public sealed class ConfigLoaderFacts
     {
         var error = Assert.Throws<ConfigException>(() => FromYaml("objective: best\n"));
 
-        Assert.Contains("'objective'", error.Message);
+        Assert.Contains("'objective' = \"best\"", error.Message);
+        Assert.Contains("Use one of: full, only_dmd, only_vlm.", error.Message);
+        // A value given to --set is named too, though the message starts with the file.
+        Assert.Contains("\"better\"", Assert.Throws<ConfigException>(() => FromYaml("steps: 4\n", "objective=better")).Message);
     }
 
     [Fact]

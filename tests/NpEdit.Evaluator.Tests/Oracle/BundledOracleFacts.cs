@@ -1,4 +1,6 @@
 using NpEdit.Evaluator.Oracle;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace NpEdit.Evaluator.Tests.Oracle;
 
@@ -39,6 +41,27 @@ public class BundledOracleFacts
         Assert.True(refined.Overall >= 0.99, $"refined pooled below 99%: {detail}");
         Assert.True(refined.Overall > network.Overall, detail);
         Assert.True(refined.SceneExact > network.SceneExact, detail);
+    }
+
+    [Fact]
+    public void Its_fp32_logits_match_an_fp64_evaluation_of_the_same_weights()
+    {
+        // fp64 convolutions run in ATen, not oneDNN: a wrong CPU kernel shows up here directly (on an AMD EPYC VM oneDNN's
+        // AVX kernels moved the detail branch's shape logits by up to 5.7; OneDnnIsaCap; bench/RESULTS.md).
+        using var parser = OracleCheckpoint.Load(OracleCheckpoint.Resolve(null));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var input = OracleInput.ToTensor([.. Enumerable.Range(0, 16).Select(i => RgbImage.Render(OracleScenes.HeldOut(50_000 + i).Scene, 64))], 64);
+        parser.Network.eval();
+        var single = parser.Network.call(input);
+        var network = (SceneParserNet)parser.Network.to(ScalarType.Float64);
+        var reference = network.call(input.to(ScalarType.Float64));
+
+        foreach (var (name, fp32, fp64) in new[] { ("shape", single.Shape, reference.Shape), ("pattern", single.Pattern, reference.Pattern), ("rotation", single.Rotation, reference.Rotation), ("color", single.Color, reference.Color) })
+        {
+            var gap = (fp32.to(ScalarType.Float64) - fp64).abs().max().item<double>();
+            Assert.True(gap < 1e-3, $"{name} logits differ from fp64 by up to {gap:G3}");
+        }
     }
 
     private const double PooledFloor = 0.981;

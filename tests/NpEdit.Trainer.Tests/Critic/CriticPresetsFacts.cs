@@ -19,6 +19,8 @@ public class CriticPresetsFacts
         Assert.All(new[] { mini, mini16 }, c => Assert.Equal(CriticPromptLayout.ImagesFirst, c.PromptLayout));
         Assert.Equal(CriticPromptLayout.QuestionFirst, new CriticPretrainConfig { PromptLayout = CriticPromptLayout.QuestionFirst }.Critic().PromptLayout);
         Assert.Throws<ArgumentException>(() => new CriticPretrainConfig { PromptLayout = "sideways" }.Critic());
+        var unknown = Assert.Throws<ArgumentException>(() => new CriticPretrainConfig { Preset = "shapes-huge" }.Validate());
+        Assert.Contains("shapes-mini-cells", unknown.Message);
 
         using var trainer = new CriticPretrainer(new CriticPretrainConfig { Preset = "shapes-mini-16" }, mini16);
         var metrics = trainer.Evaluate(ShapesCriticData.Stream(ShapesCriticData.HeldOutStream).Take(6).ToArray());

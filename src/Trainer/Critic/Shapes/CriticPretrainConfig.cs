@@ -155,6 +155,7 @@ public sealed record CriticPretrainConfig : OptimizationSection
             throw new ArgumentException($"init: critic checkpoint '{Init}' not found; give a .safetensors that 'npedit pretrain critic --out' wrote, or leave init out to start from random weights.");
         if (PromptLayout is not null && !CriticPromptLayout.All.Contains(PromptLayout))
             throw new ArgumentException($"prompt_layout '{PromptLayout}' is not one of {string.Join(", ", CriticPromptLayout.All)} (or leave it out for the preset's).");
+        CriticPresets.ByName(Preset);   // an unknown preset fails here, before the database starts or a run row exists
         if (BatchSize < 3 || HeldOutPerFamily < 1 || EvalEvery < 1 || HeldOutPairsPerFamily < 0)
             throw new ArgumentException($"BatchSize ({BatchSize}) must be at least 3, HeldOutPerFamily ({HeldOutPerFamily}) and EvalEvery ({EvalEvery}) at least 1, HeldOutPairsPerFamily ({HeldOutPairsPerFamily}) at least 0.");
         if (PresenceSteps < 0 || EditSteps < 0 || PresenceSteps + EditSteps > Steps)
