@@ -48,6 +48,7 @@ internal static class DoctorCommand
             Markup.Escape(probe.NativesLoaded ? $"libLibTorchSharp: {probe.LibTorchSharpPath}\nlibtorch: {probe.LibTorchPath}" : probe.NativeError ?? ""));
         table.AddRow("GLIBCXX patch", Ok(probe.NativesLoaded), Markup.Escape(probe.GlibcxxPatchDetail));
         table.AddRow("oneDNN ISA cap", Ok(true), Markup.Escape(probe.OneDnnIsa));
+        table.AddRow("NNPACK", Ok(true), Markup.Escape(probe.Nnpack));
         table.AddRow("torch threads", Ok(probe.TorchThreads > 0), probe.TorchThreads.ToString());
         table.AddRow("CUDA", probe.CudaAvailable ? Ok(true) : "[grey]none[/]",
             Markup.Escape(probe.CudaAvailable

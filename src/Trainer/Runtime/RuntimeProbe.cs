@@ -13,6 +13,7 @@ namespace NpEdit.Trainer.Runtime;
 /// <param name="GlibcxxPatch">What the GLIBCXX_3.4.32 patch did to libLibTorchSharp.so, or null when it was not attempted.</param>
 /// <param name="GlibcxxPatchDetail">One line about the patch.</param>
 /// <param name="OneDnnIsa">The instruction-set cap oneDNN runs under and why (<see cref="OneDnnIsaCap"/>).</param>
+/// <param name="Nnpack">Whether ATen's NNPACK path is on (<see cref="NnpackSwitch"/>).</param>
 /// <param name="TorchThreads">torch.get_num_threads(), or 0 when the natives did not load.</param>
 /// <param name="CudaAvailable">torch.cuda.is_available().</param>
 /// <param name="CudaDeviceCount">torch.cuda.device_count(), 0 without CUDA.</param>
@@ -29,6 +30,7 @@ public sealed record RuntimeProbe(
     ElfPatchOutcome? GlibcxxPatch,
     string GlibcxxPatchDetail,
     string OneDnnIsa,
+    string Nnpack,
     int TorchThreads,
     bool CudaAvailable,
     int CudaDeviceCount,

@@ -6,8 +6,9 @@ namespace NpEdit.Trainer.Runtime;
 
 /// <summary>
 /// Sets up TorchSharp's native runtime once per process: the GLIBCXX patch, oneDNN's instruction-set cap
-/// (<see cref="OneDnnIsaCap"/>), an optional CUDA libtorch from a PyTorch install (<c>NPEDIT_LIBTORCH</c>), the torch
-/// thread count, and the device for <c>--device auto|cpu|cuda[:N]</c>. Call <see cref="Initialize"/> before any other torch call.
+/// (<see cref="OneDnnIsaCap"/>), NNPACK off where it cannot start (<see cref="NnpackSwitch"/>), an optional CUDA
+/// libtorch from a PyTorch install (<c>NPEDIT_LIBTORCH</c>), the torch thread count, and the device for
+/// <c>--device auto|cpu|cuda[:N]</c>. Call <see cref="Initialize"/> before any other torch call.
 /// </summary>
 /// <remarks>
 /// Why the GLIBCXX patch happens here at run time and not in an MSBuild target: the natives are copied
@@ -42,6 +43,7 @@ public static class TorchRuntime
     static readonly Lock Gate = new();
     static NativeState? native;
     static string oneDnnIsa = "not applied: the natives have not loaded";
+    static string nnpack = "not checked: the natives have not loaded";
     static DeviceSelection? selection;
 
     /// <summary>The selection made by the last <see cref="Initialize"/>, or null before the first.</summary>
@@ -93,7 +95,7 @@ public static class TorchRuntime
                     LibTorchPath: NativeProcessMap.FindMapped("libtorch_cpu.so"),
                     LibTorchOverride: overrideDir,
                     GlibcxxPatch: null, GlibcxxPatchDetail: "not attempted: the natives did not load",
-                    OneDnnIsa: oneDnnIsa,
+                    OneDnnIsa: oneDnnIsa, Nnpack: nnpack,
                     TorchThreads: 0,
                     CudaAvailable: false, CudaDeviceCount: 0, CudaDeviceName: null,
                     CudaDetail: "unknown: the natives did not load",
@@ -136,7 +138,7 @@ public static class TorchRuntime
                 LibTorchPath: NativeProcessMap.FindMapped("libtorch_cpu.so"),
                 LibTorchOverride: state.LibTorchOverride,
                 GlibcxxPatch: state.Patch, GlibcxxPatchDetail: state.PatchDetail,
-                OneDnnIsa: oneDnnIsa,
+                OneDnnIsa: oneDnnIsa, Nnpack: nnpack,
                 TorchThreads: torch.get_num_threads(),
                 CudaAvailable: cuda.Available, CudaDeviceCount: cuda.Count, CudaDeviceName: name,
                 CudaDetail: cudaDetail,
@@ -219,6 +221,7 @@ public static class TorchRuntime
             throw new TorchRuntimeException($"TorchSharp's natives loaded from {path} but the first tensor op failed: {ex.Message}", ex);
         }
 
+        nnpack = NnpackSwitch.Apply();
         native = new NativeState(path, patch, patchDetail, overrideDir, cudaNote);
     }
 

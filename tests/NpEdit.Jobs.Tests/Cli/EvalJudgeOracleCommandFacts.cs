@@ -43,6 +43,8 @@ public sealed class EvalJudgeOracleCommandFacts : IAsyncLifetime
 
         Assert.True(network.ExitCode == 0, network.Output);
         Assert.True(refined.ExitCode == 0, refined.Output);
+        // Where NNPACK cannot start, libtorch would log it at every small convolution (NnpackSwitch).
+        Assert.DoesNotContain("Could not initialize NNPACK", refined.Output);
         await using var db = NpgsqlDataSource.Create(await new EmbeddedPostgres(Path.Combine(_home.Path, "pg")).EnsureRunningAsync());
         await using var conn = await db.OpenConnectionAsync();
         var runs = (await conn.QueryAsync<(string Label, string? Refine, double EditSuccess, double Preservation, double Realism, long Items)>("""
