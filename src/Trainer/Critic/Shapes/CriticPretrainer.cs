@@ -83,6 +83,9 @@ public sealed class CriticPretrainer : IDisposable
     /// </summary>
     bool QuestionFirst => criticConfig.PromptLayout == CriticPromptLayout.QuestionFirst;
 
+    /// <summary>Patches per side of an image: the g of the g×g grid the scene labels are laid on.</summary>
+    int PatchGrid => criticConfig.Model.VisionConfig.ImageSize / criticConfig.Model.VisionConfig.PatchSize;
+
     /// <summary>Classes of the (family, candidate kind) read-out: every family × every kind.</summary>
     static readonly int KindClasses = CriticExample.Families.Length * KindCount;
 
@@ -245,8 +248,7 @@ public sealed class CriticPretrainer : IDisposable
             using var gc = TorchGcGuard.Enter();
             using var scope = NewDisposeScope();
             var patches = model.ImageTokens(CriticImageProcessor.Prepare(Images(rows.Select(r => r.Candidate)), criticConfig.Model))[.., ..^1];
-            var grid = (int)Math.Round(Math.Sqrt(patches.shape[1]));
-            var labels = rows.Select(r => SceneLabels.Of(r.CandidateScene!, grid, r.Kind)).ToArray();
+            var labels = rows.Select(r => SceneLabels.Of(r.CandidateScene!, PatchGrid, r.Kind)).ToArray();
             var predicted = sceneHeads.call(patches).Patch.Select(l => l.argmax(1).cpu().data<long>().ToArray()).ToArray();
             var occupied = labels.SelectMany(l => l.Color).Select(c => c != 0).ToArray();
             counted += occupied.Count(o => o);
@@ -458,7 +460,7 @@ public sealed class CriticPretrainer : IDisposable
     {
         var length = (int)hidden.shape[1];
         var patches = criticConfig.Model.TokensPerImage - 1;
-        var grid = (int)Math.Round(Math.Sqrt(patches));
+        var grid = PatchGrid;
         var (rowIndex, position, changed) = (new List<long>(), new List<long>(), new List<long>());
         for (var i = 0; i < rows.Length; i++)
         {
@@ -492,7 +494,7 @@ public sealed class CriticPretrainer : IDisposable
             return null;
         var length = (int)hidden.shape[1];
         var patches = criticConfig.Model.TokensPerImage - 1;
-        var grid = (int)Math.Round(Math.Sqrt(patches));
+        var grid = PatchGrid;
         var (rowIndex, position, agrees) = (new List<long>(), new List<long>(), new List<long>());
         for (var i = 0; i < rows.Length; i++)
         {
@@ -526,8 +528,7 @@ public sealed class CriticPretrainer : IDisposable
         var known = Enumerable.Range(0, images.Length).Where(i => images[i].Scene is not null).ToArray();
         if (known.Length == 0)
             return null;
-        var grid = (int)Math.Round(Math.Sqrt(patches.shape[1]));
-        var labels = known.Select(i => SceneLabels.Of(images[i].Scene!, grid, images[i].Kind)).ToArray();
+        var labels = known.Select(i => SceneLabels.Of(images[i].Scene!, PatchGrid, images[i].Kind)).ToArray();
         var (patchLogits, imageLogits) = sceneHeads.call(patches.index_select(0, tensor(known.Select(i => (long)i).ToArray(), device: device)));
         var logits = patchLogits.Concat(imageLogits).ToArray();
         var targets = Enumerable.Range(0, SceneLabels.PatchClasses.Length).Select(h => tensor(labels.SelectMany(l => l.Heads[h]).ToArray(), device: device))
