@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Npgsql;
 using NpEdit.Core.Database;
@@ -18,14 +19,25 @@ internal static class DoctorCommand
             Description = "Device to check: auto (CUDA when it initializes, else CPU), cpu, or cuda[:N].",
             DefaultValueFactory = _ => "auto",
         };
-        var command = new Command("doctor",
-            "Check the machine: .NET, TorchSharp natives (and from where), torch threads, CUDA, PostgreSQL and " +
-            "schema version, configured VLM endpoints. Exits 1 when torch or PostgreSQL is not usable.")
+        var checkOneDnn = new Option<bool>("--check-onednn")
         {
-            device,
+            Description = "Find the fastest oneDNN instruction-set cap whose convolutions match fp64 on this CPU (each cap in " +
+                          "a child process, from the highest down) and record it for later runs (default cap: SSE41).",
+        };
+        var convolutionsOnly = new Option<bool>(OneDnnCapSearch.ChildOption) { Hidden = true };
+        var command = new Command("doctor",
+            "Check the machine: .NET, TorchSharp natives (and from where), oneDNN's convolutions against fp64, torch " +
+            "threads, CUDA, PostgreSQL and schema version, configured VLM endpoints. Exits 1 when torch or PostgreSQL " +
+            "is not usable, or convolutions are wrong.")
+        {
+            device, checkOneDnn, convolutionsOnly,
         };
         CliAction.Set(command, async (parse, ct) =>
         {
+            if (parse.GetValue(convolutionsOnly))
+                return CheckConvolutionsOnly();
+            if (parse.GetValue(checkOneDnn))
+                return await SearchOneDnnCapAsync(ct);
             var spec = DeviceSpec.Parse(parse.GetValue(device));
             var table = new Table().AddColumns("check", "status", "details").Border(TableBorder.Rounded);
             var torchOk = AddTorch(table, spec);
@@ -48,6 +60,16 @@ internal static class DoctorCommand
             Markup.Escape(probe.NativesLoaded ? $"libLibTorchSharp: {probe.LibTorchSharpPath}\nlibtorch: {probe.LibTorchPath}" : probe.NativeError ?? ""));
         table.AddRow("GLIBCXX patch", Ok(probe.NativesLoaded), Markup.Escape(probe.GlibcxxPatchDetail));
         table.AddRow("oneDNN ISA cap", Ok(true), Markup.Escape(probe.OneDnnIsa));
+        var convolutionsExact = true;
+        if (probe.NativesLoaded)
+        {
+            var check = ConvolutionCheck.Run();
+            convolutionsExact = check.Exact;
+            table.AddRow("convolutions", Ok(check.Exact), Markup.Escape(check.Exact
+                ? $"fp32 matches fp64 (worst relative error {check.WorstError:G2})"
+                : $"fp32 {(double.IsNaN(check.WorstError) ? "gives NaN" : $"is off fp64 by {check.WorstError:G3}")} ({check.WorstCase}): oneDNN's kernels under this cap are wrong " +
+                  $"on this CPU. Unset {OneDnnIsaCap.Variable} (npedit then caps it at {OneDnnIsaCap.Cap}) or run 'npedit doctor --check-onednn'."));
+        }
         table.AddRow("NNPACK", Ok(true), Markup.Escape(probe.Nnpack));
         table.AddRow("torch threads", Ok(probe.TorchThreads > 0), probe.TorchThreads.ToString());
         table.AddRow("CUDA", probe.CudaAvailable ? Ok(true) : "[grey]none[/]",
@@ -56,7 +78,38 @@ internal static class DoctorCommand
                 : probe.CudaDetail));
         table.AddRow("device", Ok(probe.SelectedDevice is not null),
             Markup.Escape($"{spec} -> {probe.SelectedDevice ?? "none"}: {probe.SelectionReason}"));
-        return probe.NativesLoaded && probe.SelectedDevice is not null;
+        return probe.NativesLoaded && convolutionsExact && probe.SelectedDevice is not null;
+    }
+
+    /// <summary>The child side of <see cref="OneDnnCapSearch"/>: the check under this process's cap, one line.</summary>
+    private static int CheckConvolutionsOnly()
+    {
+        TorchRuntime.Initialize(DeviceSpec.Cpu);
+        var check = ConvolutionCheck.Run();
+        Console.WriteLine(string.Join('\t', OneDnnCapSearch.ChildMarker, check.WorstError.ToString("R", CultureInfo.InvariantCulture), check.WorstCase));
+        return 0;
+    }
+
+    private static async Task<int> SearchOneDnnCapAsync(CancellationToken ct)
+    {
+        AnsiConsole.MarkupLine($"Checking oneDNN's convolutions against fp64 under each instruction-set cap, highest first ({Markup.Escape(OneDnnVerdictStore.MachineKey())}):");
+        var table = new Table().AddColumns("cap", "worst error", "where", "verdict").Border(TableBorder.Rounded);
+        var trials = await OneDnnCapSearch.RunAsync(trial => AnsiConsole.MarkupLine(Markup.Escape(
+            $"  {trial.Isa}: {(trial.Exact ? "exact" : "wrong")} ({trial.WorstError:G3})")), ct);
+        foreach (var trial in trials)
+            table.AddRow(trial.Isa, trial.WorstError.ToString("G3", CultureInfo.InvariantCulture), Markup.Escape(trial.Detail), Ok(trial.Exact));
+        AnsiConsole.Write(table);
+        if (trials[^1] is not { Exact: true } exact)
+        {
+            AnsiConsole.MarkupLine("[red]no cap gives exact convolutions on this CPU[/]: nothing was recorded. Convolutional models " +
+                                   "(the ShapesWorld oracle) will be wrong here; run them on another machine.");
+            return 1;
+        }
+        var path = OneDnnCapSearch.Record(exact);
+        AnsiConsole.MarkupLine(Markup.Escape(
+            $"recorded {exact.Isa} for this machine in {path}: later npedit processes run oneDNN under it " +
+            $"({OneDnnIsaCap.Variable} still overrides it; rerun this check after a CPU, driver or libtorch change)."));
+        return 0;
     }
 
     private static async Task<bool> AddPostgresAsync(Table table, CancellationToken ct)
