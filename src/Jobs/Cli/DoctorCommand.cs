@@ -105,7 +105,16 @@ internal static class DoctorCommand
                                    "(the ShapesWorld oracle) will be wrong here; run them on another machine.");
             return 1;
         }
-        var path = OneDnnCapSearch.Record(exact);
+        string path;
+        try
+        {
+            path = OneDnnCapSearch.Record(exact);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {exact.Isa} is exact here but could not be recorded: {Markup.Escape(e.Message)}");
+            return 1;
+        }
         AnsiConsole.MarkupLine(Markup.Escape(
             $"recorded {exact.Isa} for this machine in {path}: later npedit processes run oneDNN under it " +
             $"({OneDnnIsaCap.Variable} still overrides it; rerun this check after a CPU, driver or libtorch change)."));

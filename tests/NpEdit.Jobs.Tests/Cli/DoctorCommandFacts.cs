@@ -56,6 +56,23 @@ public sealed class DoctorCommandFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CheckOneDnn_NamesACorruptVerdictFile_AndLeavesItAsItIs()
+    {
+        var env = Env;
+        env["XDG_CACHE_HOME"] = Path.Combine(env["NPEDIT_HOME"]!, "xdg-cache");
+        var file = Path.Combine(env["XDG_CACHE_HOME"]!, "npedit", "onednn-isa.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, "[{ half a verdict");
+
+        var check = await NpeditProcess.RunAsync(env, "doctor", "--check-onednn");
+
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("could not be recorded", check.Output);
+        Assert.Contains("onednn-isa.json is not a oneDNN verdict list", check.Output);
+        Assert.Equal("[{ half a verdict", File.ReadAllText(file));
+    }
+
+    [Fact]
     public async Task Doctor_KeepsTheSafeCap_WhenTheRecordedCapIsNotOneOneDnnKnows()
     {
         // oneDNN would ignore an unknown value and run uncapped: an edited or damaged verdict must not lift the cap.
