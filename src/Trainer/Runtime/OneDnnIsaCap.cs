@@ -44,14 +44,16 @@ public static class OneDnnIsaCap
             return $"not set: set {Variable}={Cap} before starting (oneDNN's AVX convolutions are not exact on every CPU)";
 
         var (cap, why) = (Cap, $"oneDNN's AVX convolutions are not exact on every CPU; 'npedit doctor --check-onednn' tests the faster ones on this CPU");
+        var path = OneDnnVerdictStore.DefaultPath;
         try
         {
-            var verdict = OneDnnVerdictStore.Find(OneDnnVerdictStore.DefaultPath, OneDnnVerdictStore.MachineKey());
+            // Every process starts here: without a verdict file, /proc/cpuinfo is not read for the machine key.
+            var verdict = File.Exists(path) ? OneDnnVerdictStore.Find(path, OneDnnVerdictStore.MachineKey()) : null;
             // oneDNN ignores a value it does not know and runs uncapped, so only a known cap is taken from the file.
             if (verdict is not null && !KnownCaps.Contains(verdict.Isa))
-                why = $"the cap '{verdict.Isa}' recorded in {OneDnnVerdictStore.DefaultPath} is not one of {string.Join(", ", KnownCaps)}; run 'npedit doctor --check-onednn' again";
+                why = $"the cap '{verdict.Isa}' recorded in {path} is not one of {string.Join(", ", KnownCaps)}; run 'npedit doctor --check-onednn' again";
             else if (verdict is not null)
-                (cap, why) = (verdict.Isa, $"checked exact on this CPU by 'npedit doctor --check-onednn' on {verdict.CheckedAt:yyyy-MM-dd} (worst error {verdict.WorstError:G2} against fp64; {OneDnnVerdictStore.DefaultPath})");
+                (cap, why) = (verdict.Isa, $"checked exact on this CPU by 'npedit doctor --check-onednn' on {verdict.CheckedAt:yyyy-MM-dd} (worst error {verdict.WorstError:G2} against fp64; {path})");
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {

@@ -10,6 +10,16 @@ public sealed class DoctorCommandFacts : IAsyncLifetime
     private readonly IsolatedHome _home = new();
     private Dictionary<string, string?> Env => _home.Environment;
 
+    /// <summary>The isolated home, with a verdict cache of its own and no oneDNN cap inherited from the test host.</summary>
+    private Dictionary<string, string?> EnvWithOwnCacheAndNoCap()
+    {
+        var env = Env;
+        env["XDG_CACHE_HOME"] = Path.Combine(env["NPEDIT_HOME"]!, "xdg-cache");
+        env[OneDnnIsaCap.Variable] = null;
+        env[OneDnnIsaCap.LegacyVariable] = null;
+        return env;
+    }
+
     public Task InitializeAsync() => _home.InitializeAsync();
     public Task DisposeAsync() => _home.DisposeAsync();
 
@@ -32,10 +42,7 @@ public sealed class DoctorCommandFacts : IAsyncLifetime
     {
         // Highest cap first: every cap tried before the recorded one gave wrong convolutions on this CPU (all but SSE41
         // on the AMD EPYC VM of bench/RESULTS.md), and the recorded one is the first exact one.
-        var env = Env;
-        env["XDG_CACHE_HOME"] = Path.Combine(env["NPEDIT_HOME"]!, "xdg-cache");
-        env[OneDnnIsaCap.Variable] = null;
-        env[OneDnnIsaCap.LegacyVariable] = null;
+        var env = EnvWithOwnCacheAndNoCap();
 
         var check = await NpeditProcess.RunAsync(env, "doctor", "--check-onednn");
 
@@ -58,8 +65,7 @@ public sealed class DoctorCommandFacts : IAsyncLifetime
     [Fact]
     public async Task CheckOneDnn_NamesACorruptVerdictFile_AndLeavesItAsItIs()
     {
-        var env = Env;
-        env["XDG_CACHE_HOME"] = Path.Combine(env["NPEDIT_HOME"]!, "xdg-cache");
+        var env = EnvWithOwnCacheAndNoCap();
         var file = Path.Combine(env["XDG_CACHE_HOME"]!, "npedit", "onednn-isa.json");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         File.WriteAllText(file, "[{ half a verdict");
@@ -76,10 +82,7 @@ public sealed class DoctorCommandFacts : IAsyncLifetime
     public async Task Doctor_KeepsTheSafeCap_WhenTheRecordedCapIsNotOneOneDnnKnows()
     {
         // oneDNN would ignore an unknown value and run uncapped: an edited or damaged verdict must not lift the cap.
-        var env = Env;
-        env["XDG_CACHE_HOME"] = Path.Combine(env["NPEDIT_HOME"]!, "xdg-cache");
-        env[OneDnnIsaCap.Variable] = null;
-        env[OneDnnIsaCap.LegacyVariable] = null;
+        var env = EnvWithOwnCacheAndNoCap();
         OneDnnVerdictStore.Save(Path.Combine(env["XDG_CACHE_HOME"]!, "npedit", "onednn-isa.json"),
             new OneDnnVerdict(OneDnnVerdictStore.MachineKey(), "AVX9000", 1e-7, DateTimeOffset.UtcNow));
 
