@@ -76,6 +76,7 @@ public sealed class EditorGenerator(EvalStore store)
 
     private static byte[][] Edit(DiT dit, Trainer.Models.Text.ShapesTextEncoder text, EvalItem[] batch, int size, GenerationOptions options, Device device)
     {
+        using var gc = TorchGcGuard.Enter();   // libtorch must not see a Scalar freed by a GC mid-call (TorchGcGuard)
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var sources = batch.Select(i => ImageBytes.DecodeRgb(i.LoadSource(), size, size).Rgb).ToArray();

@@ -1,6 +1,7 @@
 using NpEdit.Core.Shards;
 using NpEdit.Evaluator.Imaging;
 using NpEdit.Trainer.Critic;
+using NpEdit.Trainer.Runtime;
 using NpEdit.Trainer.Training;
 using static TorchSharp.torch;
 
@@ -35,6 +36,8 @@ public sealed class CriticJudge(IEditCritic critic, Device device, string? model
         var (source, width, height) = ImageBytes.DecodeRgb(input.Source);
         var (edited, _, _) = ImageBytes.DecodeRgb(input.Edited, width, height);
         var scores = new Dictionary<string, double>();
+        // Guard first, then the lock: a thread waiting to enter a guarded block must hold no lock a guarded thread needs.
+        using (TorchGcGuard.Enter())   // libtorch must not see a Scalar freed by a GC mid-call (TorchGcGuard)
         lock (_gate) // one critic module, judged from several items at once
         {
             using var scope = NewDisposeScope();

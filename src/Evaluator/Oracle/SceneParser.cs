@@ -1,4 +1,5 @@
 using NpEdit.ShapesWorld.Scenes;
+using NpEdit.Trainer.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,6 +48,7 @@ public sealed class SceneParser : IDisposable
             var chunk = images.Skip(start).Take(batchSize).ToArray();
             Scene[] decoded;
             SceneAlternatives[] alternatives;
+            using (TorchGcGuard.Enter())   // libtorch must not see a Scalar freed by a GC mid-call (TorchGcGuard); taken before the lock
             lock (network)
             using (var scope = NewDisposeScope())
             using (no_grad())

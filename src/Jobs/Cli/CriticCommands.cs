@@ -40,6 +40,7 @@ internal static class CriticCommands
             if (files.Length is < 1 or > 2)
                 throw new ArgumentException($"Give one or two --image files; got {files.Length}.");
             var selection = TorchRuntime.Initialize(DeviceSpec.Parse(parse.GetValue(device)));
+            using var gc = TorchGcGuard.Enter();   // libtorch must not see a Scalar freed by a GC mid-call (TorchGcGuard)
             using var scope = NewDisposeScope();
             var tensors = files.Select(f => ReadPng(f, selection.Device)).ToArray();
             using var critic = (LlavaOnevisionCritic)CriticCheckpoint.Load(parse.GetValue(checkpoint)!, selection.Device);
@@ -62,11 +63,15 @@ internal static class CriticCommands
         {
             Description = $"Threads rendering the ShapesWorld batches ahead of each step (0: on the training thread); the run does not depend on it. Default: cores − 2, at most 4 (here {CriticTrainingBatches.DefaultWorkers}).",
         };
+        var retrain = new Option<bool>("--retrain")
+        {
+            Description = "Train even when a finished run has exactly these settings (its metrics and checkpoint tag are replaced); without it that run's critic is reused and copied to --out.",
+        };
         var command = new Command("critic",
-            "Pretrain the ShapesWorld critic (LLaVA-OneVision architecture, mini preset) on Yes/No presence, edit-verification and " +
+            "Pretrain the ShapesWorld critic (LLaVA-OneVision architecture, a ShapesWorld preset: shapes-mini-16 unless --set preset=) on Yes/No presence, edit-verification and " +
             "identity-preservation questions from ShapesWorld; records a run with held-out accuracy per question family in PostgreSQL.")
         {
-            output, config, set, device, renderWorkers,
+            output, config, set, device, renderWorkers, retrain,
         };
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -92,22 +97,29 @@ internal static class CriticCommands
                 if (p.Step % 50 == 0)
                     Console.WriteLine($"  step {p.Step}/{resolved.Value.Steps} loss {p.Loss:F4}");
             });
-            var outcome = await new CriticPretrainRun(dataSource).RunAsync(resolved, path, selection.Device, progress, parse.GetValue(renderWorkers), ct);
+            var outcome = await new CriticPretrainRun(dataSource).RunAsync(resolved, path, selection.Device, progress, parse.GetValue(renderWorkers), parse.GetValue(retrain), ct);
+            if (outcome.ReusedFrom is { } previous)
+                AnsiConsole.MarkupLine($"[yellow]reused[/]: run {outcome.RunId} already pretrained a critic with exactly these settings ({Markup.Escape(previous)}); " +
+                                       "its held-out numbers follow. Pass --retrain to train it again, or change a setting (e.g. --set seed=1) for another critic.");
             // Pairs: the same images asked a Yes and a No question; an image-only critic scores 50 % and 0 % there.
             var table = new Table().AddColumns("family", "held-out accuracy", "contrastive pairs", "pairs both right");
             foreach (var family in CriticExample.Families)
             {
                 var pairs = outcome.Pairs(family);
-                table.AddRow(family, $"{outcome.Accuracy(family):P1}", pairs is { } p ? $"{p.Accuracy:P1}" : "–", pairs is { } q ? $"{q.BothRight:P1}" : "–");
+                table.AddRow(family, Percent(outcome.HeldOut, $"heldout/accuracy/{family}"), pairs is { } p ? $"{p.Accuracy:P1}" : "–", pairs is { } q ? $"{q.BothRight:P1}" : "–");
             }
             AnsiConsole.Write(table);
             // A critic checks only what its image tokens carry: presence falls to the colour alone when shape is not read.
-            Console.WriteLine($"held-out scene-label read-out (patches with an object): {string.Join(", ", SceneLabels.ObjectLabelNames.Select(n => $"{n} {outcome.HeldOut[$"heldout/scene_labels/{n}"]:P1}"))}");
+            Console.WriteLine($"held-out scene-label read-out (patches with an object): {string.Join(", ", SceneLabels.ObjectLabelNames.Select(n => $"{n} {Percent(outcome.HeldOut, $"heldout/scene_labels/{n}")}"))}");
             AnsiConsole.MarkupLine($"run [bold]{outcome.RunId}[/]: {outcome.Step} steps in {outcome.TrainSeconds:F0} s; checkpoint {Markup.Escape(outcome.Checkpoint)}");
             return 0;
         });
         return command;
     }
+
+    /// <summary>A held-out metric as a percentage, or "–" for a run recorded before the metric existed.</summary>
+    private static string Percent(IReadOnlyDictionary<string, double> heldOut, string key) =>
+        heldOut.TryGetValue(key, out var value) ? $"{value:P1}" : "–";
 
     /// <summary>A PNG as (1, 3, H, W) in [−1, 1].</summary>
     private static Tensor ReadPng(FileInfo file, Device device)

@@ -39,9 +39,10 @@ internal static class GridCommands
             if (parse.GetValue(seeds) is { Length: > 0 } chosen)
                 spec = spec.WithSeeds(chosen);
             var points = GridExpander.Expand(spec);
-            var table = new Table().AddColumns("point", "config hash").Border(TableBorder.Rounded);
+            var continues = points.Any(p => p.After is not null);
+            var table = new Table().AddColumns(continues ? ["point", "config hash", "starts from the editor of"] : ["point", "config hash"]).Border(TableBorder.Rounded);
             foreach (var p in points)
-                table.AddRow(Markup.Escape(p.Label), p.Hash[..12]);
+                table.AddRow(continues ? [Markup.Escape(p.Label), p.Hash[..12], Markup.Escape(p.After?.Label ?? "–")] : [Markup.Escape(p.Label), p.Hash[..12]]);
             AnsiConsole.Write(table);
             if (parse.GetValue(dryRun))
             {

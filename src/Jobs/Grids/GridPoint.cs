@@ -9,6 +9,9 @@ namespace NpEdit.Jobs.Grids;
 /// <param name="Point">The same coordinates as JSON, stored in <c>npedit.grid_runs.point</c>.</param>
 public sealed record GridPoint(string Label, JsonObject Point, ResolvedConfig<NpEditConfig> Config)
 {
+    /// <summary>The point whose trained editor this one starts from (<c>generator.init_editor: variant:NAME</c>), or null.</summary>
+    public GridPoint? After { get; init; }
+
     /// <summary>The config hash that identifies the run within the grid's experiment.</summary>
     public string Hash => Config.Hash;
 }

@@ -3,14 +3,16 @@ using Hangfire;
 using Hangfire.States;
 using Hangfire.Storage;
 using Npgsql;
+using NpEdit.Core.Tracking;
 using NpEdit.Jobs.Pipeline;
 
 namespace NpEdit.Jobs.Grids;
 
 /// <summary>
 /// Expands a stored grid, registers its runs and queues the train → generate → evaluate → report chain for every
-/// run that is neither finished nor already queued. Safe to repeat: a second submission of an unchanged grid
-/// creates no run and queues nothing.
+/// run that is neither finished nor already queued; a run that continues another variant's editor
+/// (<see cref="GridPoint.After"/>) starts training after that run's training. Safe to repeat: a second submission of
+/// an unchanged grid creates no run and queues nothing.
 /// </summary>
 public sealed class GridSubmitter(NpgsqlDataSource dataSource, JobStorage storage, IBackgroundJobClient jobs)
 {
@@ -44,25 +46,37 @@ public sealed class GridSubmitter(NpgsqlDataSource dataSource, JobStorage storag
         var registered = await store.RegisterAsync(gridId, spec, points, ct);
         int queued = 0, finished = 0, live = 0;
         using var jobConnection = storage.GetConnection();
-        foreach (var (_, run, _) in registered)
+        // Runs that continue another run's editor come after it, so they can wait for its training job.
+        var scheduled = new Dictionary<string, Scheduled>();
+        foreach (var (point, run, _) in registered.OrderBy(r => r.Point.After is null ? 0 : 1))
         {
+            var source = point.After is { } after ? scheduled[after.Hash] : null;
             if (run.Status == "finished")
             {
                 finished++;
+                scheduled[point.Hash] = new Scheduled(run, null, QueuedNow: false);
                 continue;
             }
-            if (run.JobId is not null && IsLive(jobConnection, run.JobId))
+            // A live run waits as it is, unless the run it continues was queued again just now (its old parent job never comes).
+            if (run.JobId is not null && IsLive(jobConnection, run.JobId) && source is not { QueuedNow: true })
             {
                 live++;
+                scheduled[point.Hash] = new Scheduled(run, run.JobId, QueuedNow: false);
                 continue;
             }
-            var chain = PipelineChain.EnqueueTraining(jobs, run.Id, gridId);
+            if (run.JobId is not null && source is { QueuedNow: true })
+                jobs.Delete(run.JobId);
+            var chain = PipelineChain.EnqueueTraining(jobs, run.Id, gridId, source is { Run.Status: not "finished" } ? source.TrainJob : null);
             await store.SetJobAsync(run.Id, chain[0], ct);
+            scheduled[point.Hash] = new Scheduled(run, chain[0], QueuedNow: true);
             queued++;
         }
         await tx.CommitAsync(ct);
         return new GridSubmission(gridId, spec.Name, points.Count, registered.Count(r => r.Created), queued, finished, live);
     }
+
+    /// <summary>A run as this submission left it: the job its training is (or was) in, and whether it was queued just now.</summary>
+    private sealed record Scheduled(RunRecord Run, string? TrainJob, bool QueuedNow);
 
     private static bool IsLive(IStorageConnection connection, string jobId) =>
         connection.GetJobData(jobId) is { } data && LiveStates.Contains(data.State);

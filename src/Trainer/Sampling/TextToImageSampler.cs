@@ -27,6 +27,7 @@ public static class TextToImageSampler
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (captions.Count == 0)
             throw new ArgumentException("No captions to sample.", nameof(captions));
+        using var gc = TorchGcGuard.Enter();   // libtorch must not see a Scalar freed by a GC mid-call (TorchGcGuard)
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         dit.eval();

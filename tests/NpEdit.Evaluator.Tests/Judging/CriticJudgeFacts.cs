@@ -62,4 +62,58 @@ public class CriticJudgeFacts : IDisposable
             Assert.Equal((pEdit + pIdentity) / 2, outcome.Scores[CriticJudge.Score], 4);
         }
     }
+
+    /// <summary>
+    /// Judging from several items at once while another thread allocates (as the evaluate job does beside a second
+    /// worker): a GC landing while libtorch reads an implicit Scalar freed its value mid-call ("Expected false to be
+    /// true … toFloat", seen failing evaluate jobs of a grid) until the judge ran its torch calls under TorchGcGuard.
+    /// </summary>
+    [Fact]
+    public async Task Judging_in_parallel_while_another_thread_allocates_gives_every_item_the_same_scores_as_alone()
+    {
+        OracleTestEnvironment.InitializeTorch();
+        var mini = CriticPresets.ShapesMini();
+        var config = mini with
+        {
+            Model = mini.Model with
+            {
+                VisionConfig = mini.Model.VisionConfig with { HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1, NumAttentionHeads = 2, ImageSize = 16, PatchSize = 4 },
+                TextConfig = mini.Model.TextConfig with { HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1 },
+            },
+        };
+        using var critic = new LlavaOnevisionCritic(new LlavaOnevisionModel(config.Model), new CriticWordTokenizer(config.Words), config);
+        var judge = new CriticJudge(critic, CPU, "untrained shapes-mini");
+        var set = await ShapesBench.WriteAsync(_dir.Path, new BenchOptions { ItemsPerType = 2 });
+        var inputs = (await ShapesWorldBenchLoader.LoadAsync(set.Directory)).Items
+            .Select(i => new JudgeInput(i, i.LoadSource(), PngCodec.Encode(GroundTruth.TargetImageOf(i.ShapesItem!, 64), 64, 64))).ToArray();
+        var alone = new List<double>();
+        foreach (var input in inputs)
+            alone.Add((await judge.JudgeAsync(input, 0, CancellationToken.None)).Scores[CriticJudge.Score]);
+
+        using var stop = new CancellationTokenSource();
+        var allocator = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                for (var i = 0; i < 64; i++)
+                    GC.KeepAlive(new byte[64 << 10]);   // 4 MB of garbage, then a short pause: a busy neighbour, not a flood
+                Thread.Sleep(2);
+            }
+        });
+        try
+        {
+            for (var round = 0; round < 6; round++)
+            {
+                var scores = new double[inputs.Length];
+                await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Length), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+                    scores[i] = (await judge.JudgeAsync(inputs[i], 0, ct)).Scores[CriticJudge.Score]);
+                Assert.Equal(alone, scores);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await allocator;
+        }
+    }
 }

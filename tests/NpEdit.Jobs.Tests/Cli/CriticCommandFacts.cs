@@ -45,9 +45,9 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
         var checkpoint = Path.Combine(_folder.FullName, "critic.safetensors");
         var experiment = Path.Combine(_folder.FullName, "critic.yaml");
         await File.WriteAllTextAsync(experiment, "steps: 3\nedit_steps: 1\nheld_out_pairs_per_family: 2\n");
-        var pretrain = await NpeditProcess.RunAsync(Env, "pretrain", "critic", "--out", checkpoint, "--device", "cpu", "--config", experiment,
-            "--set", "steps=2", "--set", "batch_size=3", "--set", "held_out_per_family=2", "--set", "eval_every=2",
-            "--set", "vision_steps=2", "--set", "vision_batch_size=3", "--set", "caption_steps=2", "--render-workers", "2");
+        string[] settings = ["--device", "cpu", "--config", experiment, "--set", "steps=2", "--set", "batch_size=3", "--set", "held_out_per_family=2",
+            "--set", "eval_every=2", "--set", "vision_steps=2", "--set", "vision_batch_size=3", "--set", "caption_steps=2", "--render-workers", "2"];
+        var pretrain = await NpeditProcess.RunAsync(Env, ["pretrain", "critic", "--out", checkpoint, .. settings]);
 
         Assert.True(pretrain.ExitCode == 0, pretrain.Output);
         Assert.All(CriticExample.Families, f => Assert.Contains(f, pretrain.Output));
@@ -61,6 +61,27 @@ public sealed partial class CriticCommandFacts : IAsyncLifetime
             var config = System.Text.Json.Nodes.JsonNode.Parse(await Dapper.SqlMapper.QuerySingleAsync<string>(conn,
                 "SELECT config::text FROM npedit.runs WHERE kind = 'pretrain-critic' ORDER BY created_at DESC LIMIT 1"))!;
             Assert.Equal((2, 1, 2), ((int)config["steps"]!, (int)config["edit_steps"]!, (int)config["held_out_pairs_per_family"]!));
+
+            // The same settings again: the run (keyed by them) is reused and its critic copied to the new --out, not
+            // trained again over the run's metrics; --retrain trains it again.
+            Task<(int Runs, DateTime Last)> Logged() => Dapper.SqlMapper.QuerySingleAsync<(int Runs, DateTime Last)>(conn,
+                "SELECT count(DISTINCT r.id)::int, max(m.wall_time) FROM npedit.runs r JOIN npedit.metrics m ON m.run_id = r.id WHERE r.kind = 'pretrain-critic'");
+            var before = await Logged();
+            var copy = Path.Combine(_folder.FullName, "again", "critic.safetensors");
+            var again = await NpeditProcess.RunAsync(Env, ["pretrain", "critic", "--out", copy, .. settings]);
+            Assert.True(again.ExitCode == 0, again.Output);
+            Assert.Contains($"already pretrained a critic with exactly these settings ({checkpoint})", OneLine(again.Output));
+            Assert.Contains("identity", again.Output);
+            Assert.Equal(await File.ReadAllBytesAsync(checkpoint), await File.ReadAllBytesAsync(copy));
+            Assert.Equal(await File.ReadAllTextAsync(Path.ChangeExtension(checkpoint, ".config.json")), await File.ReadAllTextAsync(Path.ChangeExtension(copy, ".config.json")));
+            Assert.Equal(before, await Logged());
+
+            var retrained = await NpeditProcess.RunAsync(Env, ["pretrain", "critic", "--out", copy, "--retrain", .. settings]);
+            Assert.True(retrained.ExitCode == 0, retrained.Output);
+            Assert.DoesNotContain("already pretrained", OneLine(retrained.Output));
+            var after = await Logged();
+            Assert.Equal(before.Runs, after.Runs);
+            Assert.True(after.Last > before.Last, $"--retrain logged nothing new ({before.Last:O} → {after.Last:O})");
         }
 
         var (a, b) = (WritePng("a.png", 1), WritePng("b.png", 2));

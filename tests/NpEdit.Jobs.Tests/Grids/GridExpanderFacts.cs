@@ -111,6 +111,40 @@ public sealed class GridExpanderFacts
     }
 
     [Fact]
+    public void SftPlusOurs_StartsFromTheEditorOfTheSftRunWithTheSameSeed()
+    {
+        var points = GridExpander.Expand(GridSpec.Load(RepoFiles.Grid("grid-table4-sft.yaml")));
+
+        var sft = points.Where(p => p.Point["variant"]!.GetValue<string>() == "sft").ToDictionary(p => p.Config.Value.Run.Seed);
+        var ours = points.Where(p => p.Point["variant"]!.GetValue<string>() == "sft_plus_ours").ToList();
+        Assert.Equal([0, 1, 2], ours.Select(p => p.Config.Value.Run.Seed));
+        Assert.All(sft.Values, p => Assert.Null(p.After));
+        foreach (var point in ours)
+        {
+            var source = sft[point.Config.Value.Run.Seed];
+            Assert.Same(source, point.After);
+            Assert.Equal(EditorReference.ToRun(source.Hash), point.Config.Value.Generator.InitEditor);
+            Assert.Equal(Objective.Full, point.Config.Value.Loss.Objective);
+        }
+        // The reference is part of the config: the same grid expands to the same hashes.
+        Assert.Equal(points.Select(p => p.Hash), GridExpander.Expand(GridSpec.Load(RepoFiles.Grid("grid-table4-sft.yaml"))).Select(p => p.Hash));
+    }
+
+    [Theory]
+    [InlineData("variants:\n  a: {}\n  b: {generator.init_editor: 'variant:c'}", "names a variant this grid does not have; its variants: a, b")]
+    [InlineData("variants:\n  a: {generator.init_editor: 'variant:a'}", "names the point's own variant")]
+    [InlineData("variants:\n  a: {}\n  b: {generator.init_editor: 'variant:a'}\n  c: {generator.init_editor: 'variant:b'}", "chains of variants are not supported")]
+    public void EditorReferences_ThatCannotBeFollowed_FailNamingTheProblem(string extra, string expected)
+    {
+        var yaml = $"name: bad\noverrides: {{generator.init: g, critic.checkpoint: c, data.shards: [s]}}\n{extra}\n";
+
+        var e = Assert.Throws<ConfigException>(() => GridExpander.Expand(GridSpec.Parse(yaml, "bad.yaml")));
+
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("bad.yaml", e.Message);
+    }
+
+    [Fact]
     public void ShippedGrids_ExpandWithValidKeys_AndEachHasItsHypothesisNote()
     {
         var sizes = new Dictionary<string, int>();

@@ -82,6 +82,45 @@ public sealed class GridSubmitterFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SftPlusOurs_TrainsAfterTheSftRunOfItsSeed_AndIsRequeuedAfterItWhenThatRunIsRequeued()
+    {
+        var first = await Submitter.SubmitAsync(GridSpec.Load(RepoFiles.Grid("grid-table4-sft.yaml")));
+        var runs = (await new GridStore(_db.DataSource).RunsAsync(first.GridId)).ToDictionary(r => r.Name!);
+        Assert.Equal((6, 6), (first.Points, first.Queued));
+
+        using (var jobs = _db.Storage.GetConnection())
+        {
+            foreach (var seed in new[] { 0, 1, 2 })
+            {
+                var (sft, ours) = (runs[$"sft seed={seed}"], runs[$"sft_plus_ours seed={seed}"]);
+                Assert.Equal(EnqueuedState.StateName, jobs.GetJobData(sft.JobId!)!.State);
+                Assert.Equal(AwaitingState.StateName, jobs.GetJobData(ours.JobId!)!.State);
+                Assert.Equal(sft.JobId, jobs.GetStateData(ours.JobId!)!.Data["ParentId"]);
+                Assert.Equal([nameof(TrainRunJob), nameof(GenerateBenchmarkJob), nameof(EvaluateRunJob), nameof(ReportGridJob)],
+                    Chain(jobs, ours.JobId!).Select(c => c.Job.Job.Type.Name));
+            }
+        }
+        var unchanged = await Submitter.SubmitAsync(first.GridId);
+        Assert.Equal((0, 6), (unchanged.Queued, unchanged.AlreadyQueued));
+
+        // The sft run of seed 1 failed and its job was deleted; its sft_plus_ours run would wait on that job forever.
+        await using (var conn = await _db.DataSource.OpenConnectionAsync())
+            await conn.ExecuteAsync("UPDATE npedit.runs SET status = 'failed' WHERE id = @id", new { id = runs["sft seed=1"].RunId });
+        Assert.True(_db.Jobs.Delete(runs["sft seed=1"].JobId!));
+
+        var again = await Submitter.SubmitAsync(first.GridId);
+
+        Assert.Equal((2, 4), (again.Queued, again.AlreadyQueued));
+        var after = (await new GridStore(_db.DataSource).RunsAsync(first.GridId)).ToDictionary(r => r.Name!);
+        using (var jobs = _db.Storage.GetConnection())
+        {
+            Assert.Equal(after["sft seed=1"].JobId, jobs.GetStateData(after["sft_plus_ours seed=1"].JobId!)!.Data["ParentId"]);
+            Assert.Equal(DeletedState.StateName, jobs.GetJobData(runs["sft_plus_ours seed=1"].JobId!)!.State);
+            Assert.Equal(runs["sft_plus_ours seed=2"].JobId, after["sft_plus_ours seed=2"].JobId);
+        }
+    }
+
+    [Fact]
     public async Task ASpecChangedInCode_IsStoredAsChanged_SoTheExpandJobSeesTheSameRuns()
     {
         var spec = GridSpec.Load(RepoFiles.Grid("grid-demo.yaml"));

@@ -28,6 +28,25 @@ public class CriticPresetsFacts
     }
 
     [Fact]
+    public void ShapesTiny16_IsShapesMini16_AtHalfTheWidthAndDepth_WithAboutASixthOfItsParameters()
+    {
+        var (mini16, tiny16) = (CriticPresets.ByName("shapes-mini-16"), CriticPresets.ByName("shapes-tiny-16"));
+        Assert.Equal(mini16.Model.VisionConfig with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2 }, tiny16.Model.VisionConfig);
+        Assert.Equal(mini16.Model.TextConfig with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2 }, tiny16.Model.TextConfig);
+        Assert.Equal((16, 2), (tiny16.Model.TextConfig.HeadDim, tiny16.Model.TextConfig.NumKeyValueHeads));
+        Assert.Equal(mini16.Words, tiny16.Words);
+        Assert.Equal((mini16.YesTokenId, mini16.NoTokenId), (tiny16.YesTokenId, tiny16.NoTokenId));
+
+        using var trainer = new CriticPretrainer(new CriticPretrainConfig { Preset = "shapes-tiny-16" }, tiny16);
+        using var mini = new NpEdit.Trainer.Models.Critic.LlavaOnevisionModel(mini16.Model);
+        long Count(torch.nn.Module m) => m.parameters().Sum(p => p.numel());
+        var ratio = (double)Count(mini) / Count(trainer.Model);
+        Assert.InRange(ratio, 5, 8);
+        var metrics = trainer.Evaluate(ShapesCriticData.Stream(ShapesCriticData.HeldOutStream).Take(6).ToArray());
+        Assert.All(CriticExample.Families, f => Assert.InRange(metrics[$"heldout/accuracy/{f}"], 0, 1));
+    }
+
+    [Fact]
     public void ShapesMiniCells_LaysOnePatchOnEachSceneCell_AndReads64PxRenders()
     {
         var (mini, cells) = (CriticPresets.ByName("shapes-mini"), CriticPresets.ByName("shapes-mini-cells"));

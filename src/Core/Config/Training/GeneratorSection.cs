@@ -6,7 +6,10 @@ public sealed record GeneratorSection
     /// <summary>Path of the pretrained text-to-image checkpoint (G_init): G_θ, A_φ and the teacher start from it.</summary>
     public string Init { get; init; } = "";
 
-    /// <summary>Optional SFT editor checkpoint to start G_θ from ("SFT + ours", Table 4).</summary>
+    /// <summary>
+    /// Optional SFT editor checkpoint to start G_θ from ("SFT + ours", Table 4); in a grid also <c>variant:NAME</c>, the
+    /// editor of that variant's run with the same seed (<see cref="EditorReference"/>).
+    /// </summary>
     public string InitEditor { get; init; } = "";
 
     /// <summary>

@@ -54,6 +54,25 @@ public static class CriticPresets
     }
 
     /// <summary>
+    /// The small side of the critic-size ablation (paper Table 4: LLaVA-OneVision 0.5B vs 7B, ≈ 14× the parameters):
+    /// <see cref="ShapesMini16"/> at half the width and half the depth — 2 SigLIP and 2 Qwen2 layers of width 64, 4 query
+    /// and 2 KV heads of 16 dimensions — ≈ 0.2M parameters against ≈ 1.3M (<c>experiments/grids/grid-table4-critic-size</c>).
+    /// </summary>
+    public static CriticConfig ShapesTiny16()
+    {
+        var mini16 = ShapesMini16();
+        return mini16 with
+        {
+            Name = "shapes-tiny-16",
+            Model = mini16.Model with
+            {
+                VisionConfig = mini16.Model.VisionConfig with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2 },
+                TextConfig = mini16.Model.TextConfig with { HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2 },
+            },
+        };
+    }
+
+    /// <summary>
     /// <see cref="ShapesMini"/> seeing each ShapesWorld cell as one patch: the 64-px render resampled to
     /// <paramref name="imageSize"/> px in patches of a third of that, so the 3×3 patch grid lies on the scene's 3×3 cell
     /// grid and each object sits whole in one patch token (9 + 1 positions per image). With 8- or 16-px patches an object
@@ -74,8 +93,9 @@ public static class CriticPresets
     {
         "shapes-mini" => ShapesMini(),
         "shapes-mini-16" => ShapesMini16(),
+        "shapes-tiny-16" => ShapesTiny16(),
         "shapes-mini-cells" => ShapesMiniCells(name, 48),
         "shapes-mini-cells-96" => ShapesMiniCells(name, 96),
-        _ => throw new ArgumentException($"Unknown critic preset '{name}'; available: shapes-mini, shapes-mini-16, shapes-mini-cells, shapes-mini-cells-96."),
+        _ => throw new ArgumentException($"Unknown critic preset '{name}'; available: shapes-mini, shapes-mini-16, shapes-tiny-16, shapes-mini-cells, shapes-mini-cells-96."),
     };
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using NpEdit.Core.Config;
 using NpEdit.Core.Tracking;
+using NpEdit.Trainer.Models;
 using static TorchSharp.torch;
 
 namespace NpEdit.Trainer.Critic.Shapes;
@@ -24,8 +25,10 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
     /// <param name="progress">Step and latest loss, for a progress bar.</param>
     /// <param name="renderWorkers">Threads rendering batches ahead of the step (<see cref="BatchPrefetcher{T}"/>; the run does
     /// not depend on it); null for <see cref="CriticTrainingBatches.DefaultWorkers"/>.</param>
+    /// <param name="retrain">Train even when a finished run with these settings has its checkpoint: the run's metrics and
+    /// checkpoint tag are replaced. Without it that run is reused (<see cref="CriticPretrainOutcome.Reused"/>).</param>
     public async Task<CriticPretrainOutcome> RunAsync(ResolvedConfig<CriticPretrainConfig> resolved, string checkpointPath, Device device,
-        IProgress<(long Step, double Loss)>? progress = null, int? renderWorkers = null, CancellationToken ct = default)
+        IProgress<(long Step, double Loss)>? progress = null, int? renderWorkers = null, bool retrain = false, CancellationToken ct = default)
     {
         var workers = renderWorkers ?? CriticTrainingBatches.DefaultWorkers;
         var config = resolved.Value.Validate();
@@ -35,6 +38,8 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
             Name = $"{config.Preset}-{config.Steps}steps-seed{config.Seed}",
             Device = device.ToString(),
         }, ct);
+        if (!retrain && await ReuseAsync(run, checkpointPath, ct) is { } reused)
+            return reused;
         await runs.SetStatusAsync(run.Id, RunStatus.Running, ct: ct);
         try
         {
@@ -85,6 +90,38 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
             await runs.SetStatusAsync(run.Id, RunStatus.Failed, e.Message, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The outcome of <paramref name="run"/> when it already finished and its checkpoint is still on disk (the run id is
+    /// keyed by the settings, so training again would replace that run's metrics and re-point its checkpoint), with the
+    /// checkpoint and its config copied to <paramref name="checkpointPath"/> when that is another file; else null.
+    /// </summary>
+    async Task<CriticPretrainOutcome?> ReuseAsync(RunRecord run, string checkpointPath, CancellationToken ct)
+    {
+        if (run.Status != "finished" || !(await runs.TagsAsync(run.Id, ct)).TryGetValue("checkpoint", out var previous) || !File.Exists(previous)
+            || !File.Exists(CheckpointFiles.ConfigPath(previous)))
+            return null;
+        var target = Path.GetFullPath(checkpointPath);
+        if (!string.Equals(target, previous, StringComparison.Ordinal))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            CopyReplacing(previous, target);
+            CopyReplacing(CheckpointFiles.ConfigPath(previous), CheckpointFiles.ConfigPath(target));
+        }
+        var latest = await metrics.LatestAsync(run.Id, ct);
+        var heldOut = latest.Where(kv => kv.Key.StartsWith("heldout/", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value.Value);
+        var seconds = latest.TryGetValue("train_seconds", out var train) ? train.Value : double.NaN;
+        var step = latest.TryGetValue("train_seconds", out train) ? train.Step : 0;
+        return new CriticPretrainOutcome(run.Id, step, seconds, target, heldOut) { ReusedFrom = previous };
+    }
+
+    /// <summary>Copies through a temporary file next to <paramref name="target"/>, so a reader never sees half a checkpoint.</summary>
+    static void CopyReplacing(string source, string target)
+    {
+        var partial = target + ".partial";
+        File.Copy(source, partial, overwrite: true);
+        File.Move(partial, target, overwrite: true);
     }
 
     /// <summary>The held-out mix's accuracies and the contrastive pairs' (<see cref="PairAccuracy"/>) in one set of metrics.</summary>
