@@ -47,6 +47,9 @@ public sealed class NpEditRun
 
     public string Directory { get; }
 
+    /// <summary>The folder name of the checkpoint written after <paramref name="step"/> steps.</summary>
+    public static string CheckpointName(long step) => $"step-{step.ToString("D8", CultureInfo.InvariantCulture)}";
+
     /// <summary>The newest complete checkpoint folder of <paramref name="runDirectory"/>, or null.</summary>
     public static string? LatestCheckpoint(string runDirectory)
     {
@@ -134,7 +137,7 @@ public sealed class NpEditRun
 
     private async Task CheckpointAsync(CancellationToken ct)
     {
-        var name = $"step-{trainer.StepsDone.ToString("D8", CultureInfo.InvariantCulture)}";
+        var name = CheckpointName(trainer.StepsDone);
         var root = Path.Combine(Directory, CheckpointsFolder);
         var final = Path.Combine(root, name);
         var temp = final + ".tmp";

@@ -38,14 +38,14 @@ public sealed class TrainStageEditorFacts : IAsyncLifetime
         var (sft, ours) = (registered.Single(r => r.Point.After is null).Run, registered.Single(r => r.Point.After is not null).Run);
         var stage = new TrainStage(_db.DataSource);
         var sftConfig = RunConfig.Of(sft);
-        var final = $"step-{sftConfig.Schedule.Steps:D8}";
+        var final = NpEditRun.CheckpointName(sftConfig.Schedule.Steps);
 
         var early = await Assert.ThrowsAsync<InvalidOperationException>(() => stage.RunAsync(ours, CancellationToken.None));
         Assert.Contains($"continues the editor of run {sft.Id} (sft seed=0), whose training has not finished (newest checkpoint: none, final: {final})", early.Message);
 
         // The sft run's final checkpoint, as its training leaves it (an earlier one is not enough).
         var checkpoints = Path.Combine(PipelinePaths.RunDirectory(sftConfig, sft.Id), "checkpoints");
-        foreach (var step in new[] { "step-00000050", final })
+        foreach (var step in new[] { NpEditRun.CheckpointName(50), final })
         {
             Directory.CreateDirectory(Path.Combine(checkpoints, step));
             await File.WriteAllTextAsync(Path.Combine(checkpoints, step, TrainingCheckpoint.StateFile), "{}");

@@ -39,7 +39,7 @@ public sealed class TrainStage(NpgsqlDataSource dataSource)
                                                    "which does not exist; submit the grid again ('npedit grid submit') to register it.");
         var sourceConfig = RunConfig.Of(source);
         var checkpoint = NpEditRun.LatestCheckpoint(PipelinePaths.RunDirectory(sourceConfig, source.Id));
-        var final = $"step-{sourceConfig.Schedule.Steps.ToString("D8", System.Globalization.CultureInfo.InvariantCulture)}";
+        var final = NpEditRun.CheckpointName(sourceConfig.Schedule.Steps);
         if (checkpoint is null || Path.GetFileName(checkpoint) != final)
             throw new InvalidOperationException($"This run continues the editor of run {source.Id} ({source.Name}), whose training has not finished " +
                                                 $"(newest checkpoint: {(checkpoint is null ? "none" : Path.GetFileName(checkpoint))}, final: {final}). " +

@@ -26,7 +26,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
     /// <param name="renderWorkers">Threads rendering batches ahead of the step (<see cref="BatchPrefetcher{T}"/>; the run does
     /// not depend on it); null for <see cref="CriticTrainingBatches.DefaultWorkers"/>.</param>
     /// <param name="retrain">Train even when a finished run with these settings has its checkpoint: the run's metrics and
-    /// checkpoint tag are replaced. Without it that run is reused (<see cref="CriticPretrainOutcome.Reused"/>).</param>
+    /// checkpoint tag are replaced. Without it that run is reused (<see cref="CriticPretrainOutcome.ReusedFrom"/>).</param>
     public async Task<CriticPretrainOutcome> RunAsync(ResolvedConfig<CriticPretrainConfig> resolved, string checkpointPath, Device device,
         IProgress<(long Step, double Loss)>? progress = null, int? renderWorkers = null, bool retrain = false, CancellationToken ct = default)
     {
