@@ -50,6 +50,9 @@ public sealed class TrainingInputs : IDisposable
             inputs.init = GeneratorCheckpoint.Load(RequireFile(config.Generator.Init, "generator.init"));
             if (config.Generator.InitEditor.Length > 0)
             {
+                if (EditorReference.Variant(config.Generator.InitEditor) is not null || EditorReference.RunHash(config.Generator.InitEditor) is not null)
+                    throw new ArgumentException($"generator.init_editor '{config.Generator.InitEditor}' names another grid run's editor, which only a grid's " +
+                                                "train job resolves ('npedit grid submit'); outside a grid give the checkpoint's path.");
                 var sft = GeneratorCheckpoint.Load(RequireFile(config.Generator.InitEditor, "generator.init_editor"));
                 sft.Text.Dispose();
                 inputs.editor = sft.DiT;
@@ -108,9 +111,6 @@ public sealed class TrainingInputs : IDisposable
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new FileNotFoundException($"{key} is empty; set it in the experiment file or grid, or with --set {key}=PATH.");
-        if (EditorReference.Variant(path) is not null || EditorReference.RunHash(path) is not null)
-            throw new ArgumentException($"{key} '{path}' names another grid run's editor, which only a grid's train job resolves " +
-                                        "('npedit grid submit'); outside a grid give the checkpoint's path.");
         if (!File.Exists(path) && !Directory.Exists(path))
             throw new FileNotFoundException($"{key} '{path}' does not exist (relative paths are from {Environment.CurrentDirectory}).", path);
         return path;

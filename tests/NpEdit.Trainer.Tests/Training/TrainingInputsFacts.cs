@@ -58,6 +58,20 @@ public sealed class TrainingInputsFacts : IDisposable
         Assert.Contains("--set generator.init=PATH", error.Message);
     }
 
+    [Theory]
+    [InlineData("variant:sft")]
+    [InlineData("run:0123456789ab")]
+    public async Task An_InitEditor_NamingAGridRun_SaysOnlyAGridResolvesIt(string reference)
+    {
+        var config = await WriteConfigAsync(Objective.OnlyDmd);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            TrainingInputs.LoadAsync(config with { Generator = config.Generator with { InitEditor = reference } }, CPU));
+
+        Assert.Contains($"generator.init_editor '{reference}' names another grid run's editor", error.Message);
+        Assert.Contains("outside a grid give the checkpoint's path", error.Message);
+    }
+
     /// <summary>A saved shapes-xs G_init, one shard of ShapesWorld edits, and a one-step config whose critic file is absent.</summary>
     private async Task<NpEditConfig> WriteConfigAsync(Objective objective)
     {
