@@ -24,12 +24,12 @@ public class CriticJudgeFacts : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
-    public async Task Scores_are_the_critics_probability_of_the_correct_answer()
+    /// <summary>The mini preset's vocabulary, at a size that runs in a blink.</summary>
+    private static LlavaOnevisionCritic UntrainedCritic()
     {
         OracleTestEnvironment.InitializeTorch();
         var mini = CriticPresets.ShapesMini();
-        var config = mini with // the mini preset's vocabulary, at a size that runs in a blink
+        var config = mini with
         {
             Model = mini.Model with
             {
@@ -37,7 +37,13 @@ public class CriticJudgeFacts : IDisposable
                 TextConfig = mini.Model.TextConfig with { HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1 },
             },
         };
-        using var critic = new LlavaOnevisionCritic(new LlavaOnevisionModel(config.Model), new CriticWordTokenizer(config.Words), config);
+        return new LlavaOnevisionCritic(new LlavaOnevisionModel(config.Model), new CriticWordTokenizer(config.Words), config);
+    }
+
+    [Fact]
+    public async Task Scores_are_the_critics_probability_of_the_correct_answer()
+    {
+        using var critic = UntrainedCritic();
         var judge = new CriticJudge(critic, CPU, "untrained shapes-mini");
         var set = await ShapesBench.WriteAsync(_dir.Path, new BenchOptions { ItemsPerType = 1 });
         var bench = await ShapesWorldBenchLoader.LoadAsync(set.Directory);
@@ -71,17 +77,7 @@ public class CriticJudgeFacts : IDisposable
     [Fact]
     public async Task Judging_in_parallel_while_another_thread_allocates_gives_every_item_the_same_scores_as_alone()
     {
-        OracleTestEnvironment.InitializeTorch();
-        var mini = CriticPresets.ShapesMini();
-        var config = mini with
-        {
-            Model = mini.Model with
-            {
-                VisionConfig = mini.Model.VisionConfig with { HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1, NumAttentionHeads = 2, ImageSize = 16, PatchSize = 4 },
-                TextConfig = mini.Model.TextConfig with { HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 1 },
-            },
-        };
-        using var critic = new LlavaOnevisionCritic(new LlavaOnevisionModel(config.Model), new CriticWordTokenizer(config.Words), config);
+        using var critic = UntrainedCritic();
         var judge = new CriticJudge(critic, CPU, "untrained shapes-mini");
         var set = await ShapesBench.WriteAsync(_dir.Path, new BenchOptions { ItemsPerType = 2 });
         var inputs = (await ShapesWorldBenchLoader.LoadAsync(set.Directory)).Items

@@ -111,8 +111,7 @@ public sealed class CriticPretrainRun(NpgsqlDataSource dataSource)
         }
         var latest = await metrics.LatestAsync(run.Id, ct);
         var heldOut = latest.Where(kv => kv.Key.StartsWith("heldout/", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value.Value);
-        var seconds = latest.TryGetValue("train_seconds", out var train) ? train.Value : double.NaN;
-        var step = latest.TryGetValue("train_seconds", out train) ? train.Step : 0;
+        var (step, seconds) = latest.TryGetValue("train_seconds", out var train) ? train : (0L, double.NaN);
         return new CriticPretrainOutcome(run.Id, step, seconds, target, heldOut) { ReusedFrom = previous };
     }
 
